@@ -1,0 +1,125 @@
+/**
+ * Small DOM readers shared by the site adapters. They work on any standards DOM (the page
+ * itself, jsdom or linkedom in the extract CLI), so they use no layout APIs such as innerText.
+ */
+import { MAX_TEXT_LENGTH } from '@/lib/model/observed';
+import { AdapterError } from './types';
+
+/** `root.querySelectorAll(selector)`, plus `root` itself when it matches. */
+export function queryAllWithSelf(root: ParentNode, selector: string): Element[] {
+  const found = Array.from(root.querySelectorAll(selector));
+  if (isElement(root) && root.matches(selector)) found.unshift(root);
+  return found;
+}
+
+export function isElement(node: unknown): node is Element {
+  return typeof node === 'object' && node !== null && (node as Node).nodeType === 1;
+}
+
+/** First element matching any of the selectors, tried in order. */
+export function queryFirst(root: ParentNode, selectors: readonly string[]): Element | undefined {
+  for (const selector of selectors) {
+    const el = root.querySelector(selector);
+    if (el) return el;
+  }
+  return undefined;
+}
+
+const BLOCK_TAGS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DIV', 'DL', 'DT', 'FIGCAPTION',
+  'FIGURE', 'FOOTER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'OL', 'P', 'PRE',
+  'SECTION', 'TABLE', 'TD', 'TH', 'TR', 'UL',
+]);
+const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON']);
+
+/**
+ * Readable text of an element: block elements become line breaks, runs of white space fold,
+ * scripts and our own badges are skipped, and the result is capped at MAX_TEXT_LENGTH.
+ */
+export function readableText(el: Element, skip?: (el: Element) => boolean): string {
+  const parts: string[] = [];
+  const walk = (node: Node): void => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        parts.push(child.nodeValue ?? '');
+      } else if (isElement(child)) {
+        const tag = child.tagName.toUpperCase();
+        if (SKIPPED_TAGS.has(tag) || child.hasAttribute('data-kehila-member') || skip?.(child)) continue;
+        if (tag === 'IMG') {
+          const alt = child.getAttribute('alt');
+          if (alt) parts.push(alt);
+          continue;
+        }
+        const isBlock = BLOCK_TAGS.has(tag);
+        if (isBlock) parts.push('\n');
+        walk(child);
+        if (isBlock) parts.push('\n');
+      }
+    }
+  };
+  walk(el);
+  const text = parts
+    .join('')
+    .split('\n')
+    .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+  return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+}
+
+/** Trimmed, white-space-folded text content; '' when absent. */
+export function cleanText(el: Element | null | undefined): string {
+  return (el?.textContent ?? '').replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+/** Absolute URL of an href relative to the page, or null when it is not a web URL. */
+export function absoluteUrl(href: string | null | undefined, base: URL): string | null {
+  if (!href) return null;
+  try {
+    const url = new URL(href, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** ISO string of a date, or null when it is not a real date. */
+export function toIso(date: Date | number | null | undefined): string | null {
+  if (date === null || date === undefined) return null;
+  const d = typeof date === 'number' ? new Date(date) : date;
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Parse a machine-readable date attribute (`datetime`, ISO `title`); null when unusable. */
+export function parseIsoAttribute(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  // Only full dates with a time: "2016" or "June" would parse to something misleading.
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed)) return null;
+  // A date-time without an offset is read as UTC, so the result does not depend on where
+  // the extract CLI runs.
+  const withZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? trimmed : `${trimmed.replace(' ', 'T')}Z`;
+  return toIso(new Date(withZone.replace(' ', 'T')));
+}
+
+/** Throw the "needs attention" error the runtime records (RGH `assertNodeContent`). */
+export function expectElement<T extends Element>(el: T | null | undefined, what: string, where: Element): T {
+  if (!el) {
+    const id = where.id ? `#${where.id}` : '';
+    throw new AdapterError(`Expected ${what} in <${where.tagName.toLowerCase()}${id}>, found none`);
+  }
+  return el;
+}
+
+/** The document's canonical URL when it states one, else the given one. */
+export function canonicalUrl(doc: Document, fallback: URL): URL {
+  const href = doc.querySelector('link[rel="canonical"]')?.getAttribute('href');
+  if (href) {
+    try {
+      return new URL(href, fallback);
+    } catch {
+      // A broken canonical link says nothing; keep the page's own URL.
+    }
+  }
+  return fallback;
+}

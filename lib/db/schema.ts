@@ -1,0 +1,92 @@
+import type { Transaction } from 'dexie';
+import type { Community, Membership, Note, Post } from './types';
+
+export interface SchemaVersion {
+  version: number;
+  /** The full schema at this version (Dexie: repeat every table in each version). */
+  stores: Record<string, string | null>;
+  /** Pure data upgrade from the previous version: no fetch, no timers inside the transaction. */
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+const V1 = {
+  communities: 'id, platform, tracked, lastActivityAt',
+  members: 'id, platform, *tags, role, lastSeenAt, linkedTo',
+  posts: 'id, communityId, memberId, threadId, [communityId+publishedAt], [communityId+observedAt]',
+  notes: 'id, memberId, communityId, postId, updatedAt, expiresAt',
+  interactions: 'id, kind, communityId, memberId, postId, at',
+  replyTemplates: 'id, language, *intents, *tags, shortcut, lastUsedAt',
+  rollups: 'id, communityId, [communityId+day]',
+  alerts: 'id, communityId, kind, openedAt, resolvedAt',
+};
+
+/**
+ * Every schema the extension has shipped, oldest first. Add a version, never edit one that
+ * shipped; each new version comes with a case in tests/unit/db-migrations.test.ts.
+ */
+export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
+  { version: 1, stores: V1 },
+  {
+    // v2: per-community memberships (what a badge shows, in O(1)), tracked forum origins,
+    // adapter health, and member lookups by community for the popup.
+    version: 2,
+    stores: {
+      ...V1,
+      posts: 'id, communityId, memberId, threadId, [communityId+publishedAt], [communityId+observedAt], [memberId+observedAt]',
+      memberships: 'id, communityId, memberId, [communityId+lastSeenAt]',
+      trackedSites: 'origin',
+      adapterIssues: 'id, adapter, origin, at',
+    },
+    upgrade: backfillMemberships,
+  },
+];
+
+/**
+ * v1 → v2: derive each member's presence per community from the posts already stored, and the
+ * community counters the popup reads.
+ */
+async function backfillMemberships(tx: Transaction): Promise<void> {
+  const byId = new Map<string, Membership>();
+  await tx
+    .table<Post>('posts')
+    .toCollection()
+    .each((post) => {
+      const id = `${post.communityId}|${post.memberId}`;
+      const seen = post.observedAt;
+      const existing = byId.get(id);
+      if (existing) {
+        existing.postCount += 1;
+        existing.firstSeenAt = Math.min(existing.firstSeenAt, seen);
+        existing.lastSeenAt = Math.max(existing.lastSeenAt, seen);
+      } else {
+        byId.set(id, { id, communityId: post.communityId, memberId: post.memberId, firstSeenAt: seen, lastSeenAt: seen, postCount: 1 });
+      }
+    });
+  const memberships = [...byId.values()];
+  await tx.table<Membership>('memberships').bulkPut(memberships);
+
+  const counters = new Map<string, { memberCount: number; postCount: number; noteCount: number; lastActivityAt: number }>();
+  const counterOf = (communityId: string) => {
+    let counter = counters.get(communityId);
+    if (!counter) counters.set(communityId, (counter = { memberCount: 0, postCount: 0, noteCount: 0, lastActivityAt: 0 }));
+    return counter;
+  };
+  for (const membership of memberships) {
+    const counter = counterOf(membership.communityId);
+    counter.memberCount += 1;
+    counter.postCount += membership.postCount;
+    counter.lastActivityAt = Math.max(counter.lastActivityAt, membership.lastSeenAt);
+  }
+  await tx
+    .table<Note>('notes')
+    .toCollection()
+    .each((note) => {
+      if (note.communityId && note.deletedAt === null) counterOf(note.communityId).noteCount += 1;
+    });
+  await tx
+    .table<Community>('communities')
+    .toCollection()
+    .modify((community) => {
+      Object.assign(community, counters.get(community.id) ?? { memberCount: 0, postCount: 0, noteCount: 0, lastActivityAt: 0 });
+    });
+}

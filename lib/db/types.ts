@@ -1,0 +1,144 @@
+import type { Audience, Role } from '@/lib/model/member';
+import type { Platform, PostKind } from '@/lib/model/observed';
+
+/** Rows of the Kehila database (DESIGN.md "Data model"). All ids are strings; times are epoch ms. */
+
+export interface Community {
+  id: string;
+  platform: Platform;
+  name: string;
+  url: string;
+  audience: Audience;
+  /** 1 when tracked (IndexedDB cannot index booleans). */
+  tracked: 0 | 1;
+  responseTargetHours: number;
+  createdAt: number;
+  /** Running counters kept by ingest, so the popup never scans posts. */
+  memberCount: number;
+  postCount: number;
+  noteCount: number;
+  lastActivityAt: number;
+}
+
+export interface Member {
+  id: string;
+  platform: Platform;
+  displayNames: string[];
+  profileUrl: string | null;
+  isWeak: boolean;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  tags: string[];
+  role: Role;
+  /** Same person on another platform (reversible merge): the id of the member this one joins. */
+  linkedTo: string | null;
+}
+
+/** A member's presence in one community: what the badge shows, kept by ingest. */
+export interface Membership {
+  /** `<communityId>|<memberId>` */
+  id: string;
+  communityId: string;
+  memberId: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  postCount: number;
+}
+
+export interface Post {
+  id: string;
+  communityId: string;
+  memberId: string;
+  threadId: string;
+  parentId: string | null;
+  kind: PostKind;
+  /** When the page says it was published; null when it does not say. */
+  publishedAt: number | null;
+  firstObservedAt: number;
+  observedAt: number;
+  url: string | null;
+  text: string;
+  language: string | null;
+  sentiment: number | null;
+  intent: string | null;
+}
+
+export interface Note {
+  id: string;
+  memberId: string;
+  communityId: string | null;
+  postId: string | null;
+  body: string;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+  /** Soft-delete tombstone (kept for sync); null while the note is alive. */
+  deletedAt: number | null;
+}
+
+export const INTERACTION_KINDS = ['replied', 'noted', 'tagged', 'used-template'] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+export interface Interaction {
+  id: string;
+  kind: InteractionKind;
+  memberId: string | null;
+  communityId: string | null;
+  postId: string | null;
+  templateId: string | null;
+  at: number;
+}
+
+export interface ReplyTemplate {
+  id: string;
+  title: string;
+  body: string;
+  language: string;
+  intents: string[];
+  tags: string[];
+  shortcut: string | null;
+  usageCount: number;
+  lastUsedAt: number | null;
+}
+
+export interface Rollup {
+  /** `<communityId>|<yyyy-mm-dd>` */
+  id: string;
+  communityId: string;
+  day: string;
+  posts: number;
+  comments: number;
+  activeMembers: number;
+  newMembers: number;
+  firstResponseHours: number[];
+  sentiment: { positive: number; neutral: number; negative: number };
+}
+
+export interface Alert {
+  id: string;
+  communityId: string;
+  kind: 'volume' | 'negative-share' | 'unanswered-negative';
+  severity: 'info' | 'warning' | 'critical';
+  openedAt: number;
+  resolvedAt: number | null;
+  evidence: string[];
+}
+
+/** A forum origin the user tracks: its host permission and registered content script. */
+export interface TrackedSite {
+  origin: string;
+  addedAt: number;
+}
+
+/** A page an adapter claimed but could not read: the popup's "needs attention". */
+export interface AdapterIssue {
+  /** `<adapter>|<origin>` */
+  id: string;
+  adapter: string;
+  origin: string;
+  pageKind: string;
+  url: string;
+  message: string;
+  at: number;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * What a site adapter reads off a page. These schemas are the single source of truth for the
+ * shapes that cross from a content script to the background, so they live here, free of any
+ * browser or DB import, and both sides (and the extract CLI) use them.
+ */
+
+export const PLATFORMS = [
+  'facebook',
+  'reddit',
+  'hackernews',
+  'discourse',
+  'phpbb',
+  'xenforo',
+  'vbulletin',
+  'generic',
+] as const;
+export const Platform = z.enum(PLATFORMS);
+export type Platform = z.infer<typeof Platform>;
+
+/** Longest post text kept; the rest is dropped (DESIGN: text is capped). */
+export const MAX_TEXT_LENGTH = 4000;
+const id = z.string().min(1).max(512);
+const url = z.string().max(2048);
+
+export const ObservedAuthor = z.object({
+  id,
+  name: z.string().min(1).max(200),
+  profileUrl: url.nullable(),
+  /** The key is only a display name: two people may share it. */
+  isWeak: z.boolean().default(false),
+});
+export type ObservedAuthor = z.infer<typeof ObservedAuthor>;
+
+export const ObservedCommunity = z.object({
+  id,
+  platform: Platform,
+  name: z.string().min(1).max(300),
+  url,
+});
+export type ObservedCommunity = z.infer<typeof ObservedCommunity>;
+
+export const PostKind = z.enum(['post', 'comment', 'reply']);
+export type PostKind = z.infer<typeof PostKind>;
+
+export const ObservedPost = z.object({
+  id,
+  communityId: id,
+  threadId: id,
+  parentId: id.nullable(),
+  kind: PostKind,
+  author: ObservedAuthor,
+  /** ISO 8601, as the page states it; null when the page gives no usable time. */
+  publishedAt: z.iso.datetime({ offset: true }).nullable(),
+  url: url.nullable(),
+  text: z.string().max(MAX_TEXT_LENGTH),
+});
+export type ObservedPost = z.infer<typeof ObservedPost>;
