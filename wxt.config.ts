@@ -10,9 +10,11 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'scripting', 'tabs'],
+    // activeTab, not tabs: the popup reads the current tab's address only when the user opens it.
+    permissions: ['storage', 'scripting', 'activeTab'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     action: { default_title: '__MSG_extName__' },
+    commands: { _execute_action: { suggested_key: { default: 'Alt+Shift+K' } } },
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: { id: 'kehila@kehila.invalid', data_collection_permissions: { required: ['none'] } },

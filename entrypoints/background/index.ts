@@ -1,1 +1,23 @@
-export default defineBackground(() => {});
+import { browser } from 'wxt/browser';
+import { getDb } from '@/lib/db/db';
+import { routeMessage } from '@/lib/messages/router';
+import { onPermissionsAdded, onPermissionsRemoved, syncRegistrations } from '@/lib/background/sites';
+import { createHandlers } from './handlers';
+
+// main stays synchronous and only adds listeners, so an event that wakes the service worker
+// finds them registered (MV3 drops events that arrive before their listener).
+export default defineBackground(() => {
+  const db = getDb();
+  const handlers = createHandlers(db);
+
+  browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
+    void routeMessage(raw, sender, browser.runtime.id, handlers).then(sendResponse);
+    return true;
+  });
+
+  const resync = () => void syncRegistrations(db).catch((error) => console.error('Kehila: could not sync site registrations', error));
+  browser.runtime.onInstalled.addListener(resync);
+  browser.runtime.onStartup.addListener(resync);
+  browser.permissions.onAdded.addListener(({ origins }) => void onPermissionsAdded(db, origins).catch(console.error));
+  browser.permissions.onRemoved.addListener(({ origins }) => void onPermissionsRemoved(db, origins).catch(console.error));
+});

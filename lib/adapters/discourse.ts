@@ -119,6 +119,7 @@ export const discourse: SiteAdapter = {
   matches: [],
   detect: (doc) => doc.querySelector(FINGERPRINT) !== null,
   community: (doc, url) => communityOf(doc, url),
+  pageKind: (_doc, url) => (topicIdFrom(url.pathname) ? 'topic' : undefined),
   findPosts: (root) => queryAllWithSelf(root, POST),
   parsePost,
   badgeAnchor: (el) => queryFirst(el, AUTHOR_LINK),

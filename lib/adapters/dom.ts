@@ -38,10 +38,13 @@ const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 
  */
 export function readableText(el: Element, skip?: (el: Element) => boolean): string {
   const parts: string[] = [];
-  const walk = (node: Node): void => {
+  // Line breaks in the HTML source are spaces on screen (except inside <pre>); only block
+  // elements and <br> break lines.
+  const walk = (node: Node, inPre: boolean): void => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
-        parts.push(child.nodeValue ?? '');
+        const value = child.nodeValue ?? '';
+        parts.push(inPre ? value : value.replace(/[\s\u00a0]+/g, ' '));
       } else if (isElement(child)) {
         const tag = child.tagName.toUpperCase();
         if (SKIPPED_TAGS.has(tag) || child.hasAttribute('data-kehila-member') || skip?.(child)) continue;
@@ -52,16 +55,16 @@ export function readableText(el: Element, skip?: (el: Element) => boolean): stri
         }
         const isBlock = BLOCK_TAGS.has(tag);
         if (isBlock) parts.push('\n');
-        walk(child);
+        walk(child, inPre || tag === 'PRE');
         if (isBlock) parts.push('\n');
       }
     }
   };
-  walk(el);
+  walk(el, false);
   const text = parts
     .join('')
     .split('\n')
-    .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
+    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
     .filter(Boolean)
     .join('\n');
   return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;

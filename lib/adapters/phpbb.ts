@@ -152,6 +152,7 @@ export const phpbb: SiteAdapter = {
   matches: [],
   detect: (doc) => doc.querySelector(FINGERPRINT) !== null,
   community: (doc, url) => communityOf(doc, url),
+  pageKind: (doc, url) => (/viewtopic\.php|-t\d+(?:-\d+)?\.html/.test(url.pathname) || doc.querySelector('body.section-viewtopic') ? 'topic' : undefined),
   findPosts,
   parsePost,
   badgeAnchor: (el) => queryFirst(el, AUTHOR),

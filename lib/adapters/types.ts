@@ -26,6 +26,11 @@ export interface SiteAdapter {
   detect(doc: Document, url: URL): boolean;
   /** The community this page belongs to, or undefined for pages that are not a community. */
   community(doc: Document, url: URL): ObservedCommunity | undefined;
+  /**
+   * The kind of page when it is one that must show posts ('topic', 'group-feed', …), else
+   * undefined. A page of such a kind that yields no posts means the site changed its layout.
+   */
+  pageKind?(doc: Document, url: URL): string | undefined;
   /** Post/comment elements in `root`, including `root` itself when it is one. */
   findPosts(root: ParentNode): Element[];
   parsePost(el: Element, page: PageContext): ObservedPost | undefined;

@@ -1,0 +1,82 @@
+import { browser } from 'wxt/browser';
+import type { KehilaDb } from '@/lib/db/db';
+import { ingestObservation } from '@/lib/db/ingest';
+import { memberDetail, memberSummaries, setMemberRole, tagMember } from '@/lib/db/members';
+import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
+import { HandledError, type Handlers } from '@/lib/messages/router';
+import type { Broadcast } from '@/lib/messages/schema';
+import { loadSettings } from '@/lib/settings';
+import { siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
+
+/** Tell every tab's content script that these members changed, so all badges agree. */
+export async function broadcast(message: Broadcast): Promise<void> {
+  const tabs = await browser.tabs.query({});
+  await Promise.all(
+    tabs.map((tab) =>
+      // Tabs without our content script reject; that is expected and harmless.
+      tab.id === undefined ? undefined : browser.tabs.sendMessage(tab.id, message).catch(() => undefined),
+    ),
+  );
+}
+
+/** One named function per message type (STYLE.md "background/handlers.ts"). */
+export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Promise<void> = broadcast): Handlers {
+  const changed = (memberIds: string[]) => void notify({ type: 'members/changed', memberIds }).catch(() => undefined);
+
+  return {
+    async 'observe/posts'({ community, posts }) {
+      const result = await ingestObservation(db, community, posts);
+      return { stored: posts.length, summaries: await memberSummaries(db, community.id, result.memberIds) };
+    },
+    async 'members/summaries'({ communityId, memberIds }) {
+      return memberSummaries(db, communityId, memberIds);
+    },
+    async 'members/get'({ memberId, communityId }) {
+      return memberDetail(db, memberId, communityId);
+    },
+    async 'members/tag'({ memberId, add, remove }) {
+      const tags = await tagMember(db, memberId, add, remove);
+      changed([memberId]);
+      return { memberId, tags };
+    },
+    async 'members/role'({ memberId, role }) {
+      await setMemberRole(db, memberId, role);
+      changed([memberId]);
+      return { memberId, role };
+    },
+    async 'notes/add'({ memberId, communityId, postId, body }) {
+      const { managerName } = await loadSettings();
+      const note = await addNote(db, { memberId, communityId, postId, body, author: managerName });
+      changed([memberId]);
+      return note;
+    },
+    async 'notes/update'({ id, body }) {
+      const note = await updateNote(db, id, body);
+      changed([note.memberId]);
+      return note;
+    },
+    async 'notes/delete'({ id }) {
+      const note = await deleteNote(db, id);
+      changed([note.memberId]);
+      return { id };
+    },
+    async 'sites/status'({ url }) {
+      return siteStatus(db, url);
+    },
+    async 'sites/track'({ origin }) {
+      if (!(await trackSite(db, origin))) {
+        throw new HandledError('permission-missing', `Kehila has no permission for ${origin} yet`);
+      }
+      return siteStatus(db, origin);
+    },
+    async 'sites/untrack'({ origin }) {
+      await untrackSite(db, origin);
+      return siteStatus(db, origin);
+    },
+    async 'adapter/report'({ adapter, url, pageKind, message }) {
+      const origin = new URL(url).origin;
+      await db.adapterIssues.put({ id: `${adapter}|${origin}`, adapter, origin, pageKind, url, message, at: Date.now() });
+      return { recorded: true };
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * The content runtime: knows no site. It finds the adapter for the page, watches the DOM for
+ * posts (infinite scroll, SPA re-renders), reads each post once, reports what it saw to the
+ * background in batches, and mounts a badge next to every author.
+ */
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { detectAdapter } from '@/lib/adapters';
+import { errorMessage } from '@/lib/adapters/extract';
+import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
+import { send } from '@/lib/messages/client';
+import { Broadcast, type MemberSummary } from '@/lib/messages/schema';
+import type { ObservedPost } from '@/lib/model/observed';
+import { BADGE_TAG, mountBadge, type Badge } from './badge';
+import { CARD_TAG, openCard, openCardMember, refreshOpenCard } from './card';
+
+/** Collect authors this long before asking the background once (STYLE.md: ~100–200 ms). */
+const BATCH_DELAY_MS = 120;
+/** Let a burst of DOM mutations settle before scanning what was added. */
+const SCAN_DELAY_MS = 30;
+/** Largest batch per message; a 1,000-comment page goes as a few messages. */
+const BATCH_SIZE = 200;
+/** How long after start a claimed page may take to show its first post before we call it broken. */
+const HEALTH_CHECK_MS = 5000;
+
+interface TrackedPost {
+  post: ObservedPost;
+  anchor: Element;
+  badge?: Badge;
+}
+
+/** Run the first adapter that claims this page, and again after SPA navigation. */
+export function runAdapters(ctx: ContentScriptContext, candidates: readonly SiteAdapter[]): void {
+  let session: PageSession | undefined;
+  const start = () => {
+    session?.stop();
+    session = undefined;
+    const url = new URL(location.href);
+    const adapter = detectAdapter(document, url, candidates);
+    const community = adapter?.community(document, url);
+    if (!adapter || !community) return false;
+    session = new PageSession(ctx, adapter, { url, community, observedAt: new Date() });
+    session.start();
+    return true;
+  };
+  if (!start()) {
+    // Some sites add their fingerprint after load (client-rendered shells): look once more.
+    ctx.setTimeout(() => session ?? start(), 1500);
+  }
+  ctx.addEventListener(window, 'wxt:locationchange', () => start());
+
+  const onMessage = (raw: unknown) => {
+    const message = Broadcast.safeParse(raw);
+    if (message.success) void session?.refreshMembers(message.data.memberIds);
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  ctx.onInvalidated(() => {
+    browser.runtime.onMessage.removeListener(onMessage);
+    session?.stop();
+  });
+}
+
+class PageSession {
+  private readonly tracked = new Map<Element, TrackedPost>();
+  private readonly summaries = new Map<string, MemberSummary>();
+  private readonly pendingRoots = new Set<Element>();
+  private queue: ObservedPost[] = [];
+  private observer: MutationObserver | undefined;
+  private scanTimer: number | undefined;
+  private flushTimer: number | undefined;
+  private readonly abort = new AbortController();
+  private parsed = 0;
+  private failures: string[] = [];
+
+  constructor(
+    private readonly ctx: ContentScriptContext,
+    private readonly adapter: SiteAdapter,
+    private readonly page: PageContext,
+  ) {}
+
+  start(): void {
+    this.scan(document.body);
+    this.observer = new MutationObserver((records) => this.onMutations(records));
+    this.observer.observe(document.body, { childList: true, subtree: true });
+    this.ctx.setTimeout(() => this.checkHealth(), HEALTH_CHECK_MS);
+    // Mark the page for people and tests: Kehila read it with this adapter.
+    document.documentElement.setAttribute('data-kehila-adapter', this.adapter.id);
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.abort.abort();
+    if (this.scanTimer !== undefined) clearTimeout(this.scanTimer);
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    let ourBadgeRemoved = false;
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE && !isOurs(node as Element)) this.pendingRoots.add(node as Element);
+      }
+      for (const node of record.removedNodes) {
+        if (node.nodeType === Node.ELEMENT_NODE && (node as Element).localName === BADGE_TAG) ourBadgeRemoved = true;
+      }
+    }
+    if (ourBadgeRemoved) {
+      // The site re-rendered part of a post and dropped our badge: that post needs it again.
+      for (const [el, entry] of this.tracked) {
+        if (entry.badge && !entry.badge.host.isConnected && el.isConnected) this.pendingRoots.add(el);
+      }
+    }
+    if (this.pendingRoots.size && this.scanTimer === undefined) {
+      this.scanTimer = this.ctx.setTimeout(() => {
+        this.scanTimer = undefined;
+        const roots = [...this.pendingRoots];
+        this.pendingRoots.clear();
+        for (const root of roots) if (root.isConnected) this.scan(root);
+      }, SCAN_DELAY_MS);
+    }
+  }
+
+  /** Read the posts in `root` (and the post that contains it, if one re-rendered inside). */
+  private scan(root: Element): void {
+    const elements = this.adapter.findPosts(root);
+    if (!elements.length) {
+      const owner = this.trackedAncestor(root);
+      if (owner) elements.push(owner);
+    }
+    for (const el of elements) {
+      try {
+        this.readPost(el);
+      } catch (error) {
+        // One failing post must not stop the others.
+        this.failures.push(errorMessage(error));
+      }
+    }
+    this.pruneDetached();
+  }
+
+  private readPost(el: Element): void {
+    const known = this.tracked.get(el);
+    if (known?.badge?.host.isConnected && known.anchor.isConnected && known.anchor.nextElementSibling === known.badge.host) return;
+
+    const post = this.adapter.parsePost(el, this.page);
+    const anchor = post ? this.adapter.badgeAnchor(el) : undefined;
+    if (!post || !anchor) return;
+    this.parsed += 1;
+    const entry: TrackedPost = { post, anchor };
+    this.tracked.set(el, entry);
+
+    const summary = this.summaries.get(post.author.id);
+    if (summary) this.showBadge(entry, summary);
+    // A post seen before in this session (a re-render) needs a badge, not a second report.
+    if (known?.post.id === post.id && summary) return;
+    this.queue.push(post);
+    if (this.queue.length >= BATCH_SIZE) this.flush();
+    else if (this.flushTimer === undefined) this.flushTimer = this.ctx.setTimeout(() => this.flush(), BATCH_DELAY_MS);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.queue.splice(0, this.queue.length);
+    for (let i = 0; i < batch.length; i += BATCH_SIZE) {
+      const posts = batch.slice(i, i + BATCH_SIZE);
+      send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts })
+        .then(({ summaries }) => this.applySummaries(summaries))
+        .catch((error) => {
+          if (this.ctx.isValid) console.warn('Kehila: could not store what this page showed', error);
+        });
+    }
+  }
+
+  private applySummaries(summaries: readonly MemberSummary[]): void {
+    if (this.abort.signal.aborted) return;
+    for (const summary of summaries) this.summaries.set(summary.memberId, summary);
+    const changed = new Set(summaries.map((summary) => summary.memberId));
+    for (const entry of this.tracked.values()) {
+      const summary = changed.has(entry.post.author.id) ? this.summaries.get(entry.post.author.id) : undefined;
+      if (summary) this.showBadge(entry, summary);
+    }
+  }
+
+  private showBadge(entry: TrackedPost, summary: MemberSummary): void {
+    if (!entry.anchor.isConnected) return;
+    entry.badge = mountBadge(entry.anchor, summary.memberId, (_badge, button) =>
+      openCard({ memberId: summary.memberId, communityId: this.page.community.id, opener: button }, this.abort.signal),
+    );
+    entry.badge.update(summary);
+  }
+
+  /** A note or tag changed somewhere (this tab or another): refresh those members' badges. */
+  async refreshMembers(memberIds: readonly string[]): Promise<void> {
+    const shown = memberIds.filter((id) => this.summaries.has(id));
+    if (shown.length) {
+      const summaries = await send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: shown });
+      this.applySummaries(summaries);
+    }
+    const open = openCardMember();
+    if (open && memberIds.includes(open)) refreshOpenCard();
+  }
+
+  private trackedAncestor(node: Element): Element | undefined {
+    for (let el: Element | null = node.parentElement, depth = 0; el && depth < 40; el = el.parentElement, depth += 1) {
+      if (this.tracked.has(el)) return el;
+    }
+    return undefined;
+  }
+
+  private pruneDetached(): void {
+    // Feeds that virtualise (Facebook) drop old posts from the DOM; forget them too.
+    if (this.tracked.size < 500) return;
+    for (const el of this.tracked.keys()) if (!el.isConnected) this.tracked.delete(el);
+  }
+
+  private checkHealth(): void {
+    if (this.abort.signal.aborted) return;
+    const pageKind = this.adapter.pageKind?.(document, this.page.url);
+    const broken = this.parsed === 0 && (this.failures.length > 0 || pageKind !== undefined);
+    if (!broken) return;
+    const message = this.failures[0] ?? 'The page shows no posts Kehila can read; the site may have changed its layout.';
+    void send({ type: 'adapter/report', adapter: this.adapter.id, url: this.page.url.href, pageKind: pageKind ?? 'page', message }).catch(() => undefined);
+  }
+}
+
+function isOurs(el: Element): boolean {
+  return el.localName === BADGE_TAG || el.localName === CARD_TAG;
+}
