@@ -93,6 +93,8 @@ export interface LaunchOptions {
   /** Extra local pages: absolute URL prefix → file path. */
   routes?: Record<string, string>;
   extensionDir?: string;
+  /** Reuse this Chromium profile (kept on close), e.g. to test a browser restart. */
+  profileDir?: string;
 }
 
 export async function launchKehila(options: LaunchOptions): Promise<KehilaBrowser> {
@@ -100,7 +102,7 @@ export async function launchKehila(options: LaunchOptions): Promise<KehilaBrowse
   if (!existsSync(path.join(extensionDir, 'manifest.json'))) {
     throw new Error(`No built extension at ${extensionDir}: run \`npm run build\` first.`);
   }
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'kehila-profile-'));
+  const profile = options.profileDir ?? mkdtempSync(path.join(os.tmpdir(), 'kehila-profile-'));
   const language = options.language ?? 'en';
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
@@ -128,7 +130,7 @@ export async function launchKehila(options: LaunchOptions): Promise<KehilaBrowse
     extensionId,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
