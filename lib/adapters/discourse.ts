@@ -60,9 +60,14 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
   const isCrawler = el.classList.contains('crawler-post');
   const scope = page.community.id;
 
-  const link = expectElement(queryFirst(el, AUTHOR_LINK), 'an author link to /u/<username>', el);
+  const link = queryFirst(el, AUTHOR_LINK);
+  if (!link) {
+    // Posts by deleted users or the system have a header but no /u/ link: no member to badge.
+    // No header at all means the markup changed.
+    expectElement(el.querySelector('.names, .topic-meta-data, [itemprop="author"]'), 'a post header', el);
+    return undefined;
+  }
   const username = link.getAttribute('data-user-card') ?? usernameFromHref(link.getAttribute('href'));
-  // Posts by deleted users or the system show no /u/ link: there is no member to badge.
   if (!username) return undefined;
 
   const number = postNumber(el, isCrawler);

@@ -17,7 +17,7 @@ const FINGERPRINT = [
 
 const POST = [
   'div.post[id^="p"]', // prosilver: <div id="p148645" class="post has-profile bg2">
-  'table.tablebg:has(> tbody > tr > td b.postauthor)', // subsilver2: one table per post
+  'table.tablebg', // subsilver2: one table per post (also used for other boxes: filtered below)
 ].join(',');
 
 const AUTHOR = [
@@ -133,7 +133,7 @@ function publishedAt(el: Element): string | null {
   const attr = parseIsoAttribute(byline?.querySelector('time[datetime]')?.getAttribute('datetime'));
   if (attr) return attr;
   // "by tom81 » Sat Jun 25, 2016 5:22 pm": the date is what follows the last » or "on".
-  const text = cleanText(byline ?? el.querySelector('.postdetails, td.gensmall div[style*="float: right"]'));
+  const text = cleanText(byline ?? queryFirst(el, ['.postdetails', '.gensmall[style*="float: right"]', 'td.gensmall div[style*="float: right"]']));
   const tail = text.split('»').pop()?.replace(/^.*\b(?:on|Posted:)\s+/i, '') ?? '';
   return parseDateText(tail, DATE_FORMATS, new Date());
 }
@@ -144,7 +144,7 @@ function withoutSession(href: string | null): string | null {
 }
 
 function findPosts(root: ParentNode): Element[] {
-  return queryAllWithSelf(root, POST);
+  return queryAllWithSelf(root, POST).filter((el) => el.tagName === 'DIV' || el.querySelector('b.postauthor'));
 }
 
 export const phpbb: SiteAdapter = {

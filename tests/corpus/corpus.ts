@@ -48,6 +48,9 @@ export function loadCorpusPage(file: string, url?: string): LoadedPage {
 /** Pages whose saved HTML names no usable URL of its own: where INDEX.tsv says they came from. */
 const fallbackUrls: Record<string, string> = {
   'hackernews/item-ask-hn-100comments-2023.html': 'https://news.ycombinator.com/item',
+  // Rendered DOM fragments saved from a logged-in news feed (INDEX.tsv render_state).
+  'facebook/www-classic-newsfeed-post-rendered-2018.html': 'https://www.facebook.com/',
+  'facebook/www-classic-newsfeed-ads-rendered-2017.html': 'https://www.facebook.com/',
 };
 
 /**
