@@ -6,7 +6,9 @@ import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
 import { HandledError, type Handlers } from '@/lib/messages/router';
 import type { Broadcast } from '@/lib/messages/schema';
 import { loadSettings } from '@/lib/settings';
-import { siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
+import { listSites, saveRule, siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
+import { CustomSiteRule } from '@/lib/adapters/custom';
+import { originOf } from '@/lib/model/origins';
 
 /** Tell every tab's content script that these members changed, so all badges agree. */
 export async function broadcast(message: Broadcast): Promise<void> {
@@ -72,6 +74,32 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
     async 'sites/untrack'({ origin }) {
       await untrackSite(db, origin);
       return siteStatus(db, origin);
+    },
+    async 'sites/list'() {
+      return listSites(db);
+    },
+    async 'sites/rule'({ origin }) {
+      const site = await db.trackedSites.get(originOf(new URL(origin)));
+      return { rule: site?.rule ?? null };
+    },
+    async 'sites/save-rule'({ rule }) {
+      const parsed = CustomSiteRule.safeParse(rule);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new HandledError('invalid-message', `Invalid rule${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'malformed'}`);
+      }
+      const origin = originOf(new URL(parsed.data.origin));
+      if (!(await saveRule(db, origin, parsed.data))) {
+        throw new HandledError('not-found', `Track ${origin} before giving it selectors`);
+      }
+      return { origin };
+    },
+    async 'sites/delete-rule'({ origin }) {
+      const key = originOf(new URL(origin));
+      await db.trackedSites.where('origin').equals(key).modify((site) => {
+        delete site.rule;
+      });
+      return { origin: key };
     },
     async 'adapter/report'({ adapter, url, pageKind, message }) {
       const origin = new URL(url).origin;

@@ -97,6 +97,13 @@ export function App() {
         </>
       )}
       <h2>{t('popupCommunities')}</h2>
+      {site?.state === 'tracked' && site.origin && (
+        <p>
+          <button type="button" className="secondary" data-action="selectors" onClick={() => void openDashboard(site.origin)}>
+            {t('popupSelectors')}
+          </button>
+        </p>
+      )}
       {communities && (
         <CommunityTable
           rows={rows}
@@ -109,8 +116,19 @@ export function App() {
           }}
         />
       )}
+      <p>
+        <button type="button" className="secondary" data-action="dashboard" onClick={() => void openDashboard(null)}>
+          {t('popupDashboard')}
+        </button>
+      </p>
     </main>
   );
+}
+
+async function openDashboard(origin: string | null): Promise<void> {
+  const query = origin ? `?origin=${encodeURIComponent(origin)}` : '';
+  await browser.tabs.create({ url: browser.runtime.getURL(`/dashboard.html${query}`) });
+  window.close();
 }
 
 function sitePanel(site: SiteStatus, track: (origin: string) => void, untrack: (origin: string) => void): SitePanelProps {

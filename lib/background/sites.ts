@@ -33,6 +33,25 @@ export async function siteStatus(db: KehilaDb, rawUrl: string): Promise<SiteStat
 }
 
 /** Track a site whose host permission the user has just granted (from the popup). */
+/** Tracked sites for the dashboard: whether the browser still grants each, and which have a rule. */
+export async function listSites(db: KehilaDb): Promise<{ origin: string; addedAt: number; hasRule: boolean; granted: boolean }[]> {
+  const sites = await db.trackedSites.orderBy('origin').toArray();
+  return Promise.all(
+    sites.map(async (site) => ({
+      origin: site.origin,
+      addedAt: site.addedAt,
+      hasRule: Boolean(site.rule),
+      granted: await browser.permissions.contains({ origins: [originPattern(site.origin)] }),
+    })),
+  );
+}
+
+/** Store a custom-selector rule (already validated) for a tracked site. */
+export async function saveRule(db: KehilaDb, origin: string, rule: Record<string, unknown>): Promise<boolean> {
+  const updated = await db.trackedSites.update(normalizeOrigin(origin), { rule });
+  return updated > 0;
+}
+
 export async function trackSite(db: KehilaDb, origin: string, now = Date.now()): Promise<boolean> {
   const normalized = normalizeOrigin(origin);
   if (!(await browser.permissions.contains({ origins: [originPattern(normalized)] }))) return false;

@@ -22,6 +22,7 @@ export const DEMO_URLS = {
   home: 'https://kehila-demo.test/',
   discourse: 'https://discuss.kehila-demo.test/t/grinder-keeps-jamming-after-firmware-2-1/4821',
   phpbb: 'https://forum.kehila-demo.test/viewtopic.php?t=931',
+  custom: 'https://custom.kehila-demo.test/board/12',
 } as const;
 
 /** Local file for each demo URL: host → (path → file). */
@@ -29,6 +30,7 @@ const DEMO_ROUTES: Record<string, (pathname: string) => string | undefined> = {
   'kehila-demo.test': (p) => (p === '/' ? 'index.html' : undefined),
   'discuss.kehila-demo.test': (p) => (p.startsWith('/t/') ? 'discourse-topic.html' : undefined),
   'forum.kehila-demo.test': (p) => (p === '/viewtopic.php' ? 'phpbb-topic.html' : undefined),
+  'custom.kehila-demo.test': (p) => (p.startsWith('/board/') ? 'custom-forum.html' : undefined),
 };
 
 export function findChromium(): string {

@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { detectAdapter } from '@/lib/adapters';
+import { checkRule, type RuleCheck } from '@/lib/adapters/custom';
 import { errorMessage } from '@/lib/adapters/extract';
 import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
 import { send } from '@/lib/messages/client';
@@ -49,9 +50,15 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
   }
   ctx.addEventListener(window, 'wxt:locationchange', () => start());
 
-  const onMessage = (raw: unknown) => {
+  const onMessage = (raw: unknown): Promise<RuleCheck> | undefined => {
     const message = Broadcast.safeParse(raw);
-    if (message.success) void session?.refreshMembers(message.data.memberIds);
+    if (!message.success) return undefined;
+    if (message.data.type === 'members/changed') {
+      void session?.refreshMembers(message.data.memberIds);
+      return undefined;
+    }
+    // The dashboard tries a custom-selector rule on this live page before saving it.
+    return Promise.resolve(checkRule(document, new URL(location.href), message.data.rule));
   };
   browser.runtime.onMessage.addListener(onMessage);
   ctx.onInvalidated(() => {

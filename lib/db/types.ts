@@ -129,6 +129,8 @@ export interface Alert {
 export interface TrackedSite {
   origin: string;
   addedAt: number;
+  /** User-defined selectors for a forum no built-in adapter reads (a CustomSiteRule). */
+  rule?: Record<string, unknown>;
 }
 
 /** A page an adapter claimed but could not read: the popup's "needs attention". */

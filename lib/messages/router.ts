@@ -27,7 +27,9 @@ export async function routeMessage(raw: unknown, sender: Browser.runtime.Message
   }
   const parsed = Request.safeParse(raw);
   if (!parsed.success) {
-    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 60) : 'unknown';
+    // Only a string is echoed: String() on an arbitrary object can throw and escape as a rejection.
+    const rawType: unknown = typeof raw === 'object' && raw !== null && 'type' in raw ? (raw as { type: unknown }).type : undefined;
+    const type = typeof rawType === 'string' ? rawType.slice(0, 60) : 'unknown';
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     return { ok: false, error: { code: 'invalid-message', message: `Invalid ${type} message${where}: ${issue?.message ?? 'malformed'}` } };
@@ -41,8 +43,12 @@ export async function routeMessage(raw: unknown, sender: Browser.runtime.Message
   }
 }
 
-function toErrorBody(error: unknown): { code: ErrorCode; message: string } {
-  if (error instanceof HandledError) return { code: error.code, message: error.message };
+function toErrorBody(thrown: unknown): { code: ErrorCode; message: string } {
+  if (thrown instanceof HandledError) return { code: thrown.code, message: thrown.message };
+  // Dexie re-wraps an error thrown inside a transaction when its name is one of Dexie's own
+  // (NotFoundError, QuotaExceededError, …) and appends the original to the message: report the original.
+  const inner = (thrown as { inner?: unknown } | null)?.inner;
+  const error = inner instanceof Error ? inner : thrown;
   const name = (error as { name?: string } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
   if (name === 'NotFoundError') return { code: 'not-found', message };

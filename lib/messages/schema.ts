@@ -13,11 +13,24 @@ const origin = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+      // URL accepts `https://*`, which as a match pattern (`https://*/*`) would be every site.
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && !url.hostname.includes('*');
     } catch {
       return false;
     }
   }, 'Expected an http(s) origin such as https://forum.example.org');
+
+const webUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'https:' || protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'Expected an http(s) address');
 
 export const NOTE_MAX_LENGTH = 5000;
 export const TAG_MAX_LENGTH = 40;
@@ -58,10 +71,16 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sites/status'), url: z.string().max(2048) }),
   z.object({ type: z.literal('sites/track'), origin }),
   z.object({ type: z.literal('sites/untrack'), origin }),
+  z.object({ type: z.literal('sites/list') }),
+  z.object({ type: z.literal('sites/rule'), origin }),
+  /** The rule is validated by the handler against CustomSiteRule (lib/adapters/custom.ts). */
+  z.object({ type: z.literal('sites/save-rule'), rule: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('sites/delete-rule'), origin }),
   z.object({
     type: z.literal('adapter/report'),
     adapter: z.string().min(1).max(40),
-    url: z.string().max(2048),
+    // The handler keys the issue by this page's origin: it must be a web page's address.
+    url: webUrl,
     pageKind: z.string().max(100),
     message: z.string().max(1000),
   }),
@@ -125,6 +144,10 @@ export const Responses = {
   'sites/track': SiteStatus,
   'sites/untrack': SiteStatus,
   'adapter/report': z.object({ recorded: z.boolean() }),
+  'sites/list': z.array(z.object({ origin: z.string(), addedAt: z.number(), hasRule: z.boolean(), granted: z.boolean() })),
+  'sites/rule': z.object({ rule: z.record(z.string(), z.unknown()).nullable() }),
+  'sites/save-rule': z.object({ origin: z.string() }),
+  'sites/delete-rule': z.object({ origin: z.string() }),
 } satisfies Record<RequestType, z.ZodType>;
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
 
@@ -137,8 +160,12 @@ export const Envelope = z.union([
 ]);
 export type Envelope<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
-/** Background → content scripts: something about these members changed; refresh their badges. */
+/**
+ * Extension → content scripts: members changed (refresh their badges); or the dashboard asks
+ * the page to try a custom-selector rule before it is saved (answered with a RuleCheck).
+ */
 export const Broadcast = z.discriminatedUnion('type', [
   z.object({ type: z.literal('members/changed'), memberIds: z.array(id).max(1000) }),
+  z.object({ type: z.literal('rules/check'), rule: z.record(z.string(), z.unknown()) }),
 ]);
 export type Broadcast = z.infer<typeof Broadcast>;
