@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Route, type Worker } from 'playwright-core';
 
 /** The extension APIs as seen inside the service worker, for `worker.evaluate` callbacks. */
 declare const chrome: {
@@ -138,14 +138,29 @@ export async function launchKehila(options: LaunchOptions): Promise<KehilaBrowse
 }
 
 async function serveLocalSites(context: BrowserContext, extra: Record<string, string>): Promise<void> {
-  await context.route(/^https?:\/\/[^/]*\.test\//, async (route) => {
+  const fulfil = (route: Route, file: string | undefined, url: string) =>
+    file
+      ? route.fulfill({ status: 200, contentType: file.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8', body: readFileSync(file) })
+      : route.fulfill({ status: 404, contentType: 'text/plain', body: `No local page for ${url}` });
+  const fromExtra = (url: string) => Object.entries(extra).find(([prefix]) => url.startsWith(prefix))?.[1];
+
+  // Real hosts (facebook.com, reddit.com …) for the pages a test serves; nothing else of theirs
+  // is fetched (images and scripts the saved pages name are answered empty, never from the network).
+  const hosts = [...new Set(Object.keys(extra).map((prefix) => new URL(prefix).origin))].filter((origin) => !origin.endsWith('.test'));
+  for (const origin of hosts) {
+    await context.route(`${origin}/**`, (route) => {
+      const url = route.request().url();
+      const file = fromExtra(url);
+      return file ? fulfil(route, file, url) : route.fulfill({ status: 204, body: '' });
+    });
+  }
+  await context.route(/^https?:\/\/[^/]*\.test\//, (route) => {
     const url = new URL(route.request().url());
-    const direct = Object.entries(extra).find(([prefix]) => url.href.startsWith(prefix))?.[1];
     const demo = DEMO_ROUTES[url.hostname]?.(url.pathname);
-    const file = direct ?? (demo ? path.join(DEMO_DIR, demo) : url.pathname === '/demo.css' ? path.join(DEMO_DIR, 'demo.css') : undefined);
-    if (!file) return route.fulfill({ status: 404, contentType: 'text/plain', body: `No local page for ${url.href}` });
-    const contentType = file.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8';
-    return route.fulfill({ status: 200, contentType, body: readFileSync(file) });
+    const file =
+      fromExtra(url.href) ??
+      (demo ? path.join(DEMO_DIR, demo) : url.pathname === '/demo.css' ? path.join(DEMO_DIR, 'demo.css') : undefined);
+    return fulfil(route, file, url.href);
   });
 }
 
