@@ -28,7 +28,7 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
   return {
     async 'observe/posts'({ community, posts }) {
       const result = await ingestObservation(db, community, posts);
-      return { stored: posts.length, summaries: await memberSummaries(db, community.id, result.memberIds) };
+      return { stored: result.added + result.updated, summaries: await memberSummaries(db, community.id, result.memberIds) };
     },
     async 'members/summaries'({ communityId, memberIds }) {
       return memberSummaries(db, communityId, memberIds);

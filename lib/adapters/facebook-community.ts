@@ -38,7 +38,8 @@ function scopeOf(doc: Document, url: URL): Scope {
   const [first = '', second] = segments(url);
   if (first === 'groups') {
     if (!second || GROUP_INDEX_ROUTES.has(second)) return { kind: 'feed' };
-    return { kind: 'group', key: numericId(second) ?? groupIdInDocument(doc) ?? second.toLowerCase() };
+    const fromHead = headDescribes(doc, second) ? groupIdInHead(doc) : undefined;
+    return { kind: 'group', key: numericId(second) ?? fromHead ?? groupIdInMemberLinks(doc) ?? second.toLowerCase() };
   }
   if (first === 'profile.php' || first === 'story.php' || first === 'permalink.php') {
     // A post's or profile's numeric owner: a page only when the page's own data says so.
@@ -62,8 +63,20 @@ export function pageOwnerOf(url: URL): string | undefined {
   return first === owner && (FEED_ROUTES.has(first.toLowerCase()) || first === 'groups') ? undefined : owner;
 }
 
-/** The group's numeric id, when a slug-addressed group page reveals it. */
-function groupIdInDocument(doc: Document): string | undefined {
+/**
+ * Does the document's head still describe the group at this address? After in-app
+ * navigation from one group to another, the head (app-link meta, canonical) can still be the
+ * first group's: its numeric id must then not be given to the second.
+ */
+function headDescribes(doc: Document, slug: string): boolean {
+  const declared = doc.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? doc.querySelector('meta[property="og:url"]')?.getAttribute('content');
+  if (!declared) return true;
+  return declared.toLowerCase().includes(`/groups/${slug.toLowerCase()}`) || APP_LINK_ID.test(declared);
+}
+const APP_LINK_ID = /\/groups\/\d+/;
+
+/** The group's numeric id, when a slug-addressed group page's head or stories reveal it. */
+function groupIdInHead(doc: Document): string | undefined {
   for (const meta of Array.from(doc.querySelectorAll(APP_LINK))) {
     const id = /^fb:\/\/group\/(?:\?id=)?(\d+)/.exec(meta.getAttribute('content') ?? '')?.[1];
     if (id) return id;
@@ -82,7 +95,11 @@ function groupIdInDocument(doc: Document): string | undefined {
       }
     }
   }
-  // Comet: members' links inside a group are /groups/<gid>/user/<uid>/; the most common gid wins.
+  return undefined;
+}
+
+/** Comet: members' links inside a group are /groups/<gid>/user/<uid>/; the most common gid wins. */
+function groupIdInMemberLinks(doc: Document): string | undefined {
   const counts = new Map<string, number>();
   for (const link of Array.from(doc.querySelectorAll('a[href*="/user/"]')).slice(0, 200)) {
     const gid = /\/groups\/(\d+)\/user\/\d+/.exec(link.getAttribute('href') ?? '')?.[1];

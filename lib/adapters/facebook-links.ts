@@ -66,7 +66,7 @@ export function profileFromHref(href: string | null | undefined, base: URL): Pro
   const url = facebookUrl(href, base);
   if (!url) return undefined;
   const parts = pathSegments(url);
-  const [first, second, third, fourth] = parts;
+  const [first, , third, fourth] = parts;
   if (!first) return undefined;
   if (first === 'groups' && third === 'user' && fourth && NUMERIC_ID.test(fourth) && parts.length === 4) {
     return { id: fourth };

@@ -200,7 +200,10 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
   const id = postId(scope, `post-${key}`);
   const openerKey = findOpenerKey(el, variant, key, page);
   const isOpener = openerKey === key;
-  const threadId = openerKey ? postId(scope, `post-${openerKey}`) : threadStandIn(el, variant, page);
+  // vB5's thread is its starter node, the same on every page; vB3/vB4 key the thread by its
+  // thread id (every page shows it), so page 1 and page 5 land in one thread.
+  const threadId =
+    variant === 'vb5' && openerKey ? postId(scope, `post-${openerKey}`) : (threadKeyOf(el, page) ?? (openerKey ? postId(scope, `post-${openerKey}`) : threadStandIn(el, variant, page)));
 
   return {
     id,
@@ -287,9 +290,19 @@ function postNumber(el: Element, variant: Variant, key: string): number | undefi
   return match?.[1] ? Number(match[1].replace(/\D/g, '')) : undefined;
 }
 
+function threadKeyOf(el: Element, page: PageContext): string | undefined {
+  try {
+    return threadStandIn(el, 'vb4', page);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Page 2+ of a vB3/vB4 thread does not show the opener, and vB3/vB4 post ids say nothing of
- * it: the thread stands in for it as `vbulletin:<host>:thread-<thread id>`.
+ * The thread's own key, `vbulletin:<host>:thread-<thread id>`, from the URL, the canonical link
+ * or the forms' hidden `t` / `threadid` field: every page of a vB3/vB4 thread shows it, so it
+ * keys the thread on page 1 and page 5 alike (as phpBB's topic key). Throws when none is found;
+ * only then does the opener's post id stand in.
  */
 function threadStandIn(el: Element, variant: Variant, page: PageContext): string {
   const doc = el.ownerDocument;

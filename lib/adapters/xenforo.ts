@@ -199,7 +199,7 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
   const id = postId(scope, `post-${key}`);
   const thread = readThread(el, key, page, base);
   const isOpener = thread.openerKey === key;
-  const threadId = isOpener ? id : thread.threadId;
+  const threadId = thread.threadId;
 
   return {
     id,
@@ -255,8 +255,7 @@ interface ThreadInfo {
 
 /**
  * The opener is post #1. Where a style hides the counters, it is the first post of page 1.
- * When the opener is on another page (page 2+), its post id is unknown here, so the thread
- * stands in for it as `xenforo:<host>:thread-<thread id>`.
+ * The thread is `xenforo:<host>:thread-<thread id>` on every page.
  */
 function readThread(el: Element, key: string, page: PageContext, base: URL): ThreadInfo {
   const scope = page.community.id;
@@ -267,23 +266,27 @@ function readThread(el: Element, key: string, page: PageContext, base: URL): Thr
     return number !== undefined ? number === 1 : isFirstOnPage && pageNumber === 1;
   };
 
-  const first = doc.querySelector(POSTS);
-  if (isOpener(el, first === el)) return { openerKey: key, threadId: postId(scope, `post-${key}`) };
-  if (first && first !== el && isOpener(first, true)) {
-    const openerKey = postKey(first);
-    return { openerKey, threadId: postId(scope, `post-${openerKey}`) };
-  }
-
+  // The thread is keyed by its own id, which every page of it shows, so posts read on page 1
+  // and on page 5 land in one thread (as phpBB's topic key). Only without it does the opener's
+  // post id stand in.
   const threadKey =
     threadIdFrom(readPermalink(el, key, base)) ??
     threadIdFrom(page.url.href) ??
     threadIdFrom(canonicalUrl(doc, page.url).href) ??
     // XF2: <html data-content-key="thread-44340">
     /^thread-(\d+)$/.exec(doc.documentElement.getAttribute('data-content-key') ?? '')?.[1];
-  if (!threadKey) {
+  const threadKeyId = threadKey ? postId(scope, `thread-${threadKey}`) : undefined;
+
+  const first = doc.querySelector(POSTS);
+  if (isOpener(el, first === el)) return { openerKey: key, threadId: threadKeyId ?? postId(scope, `post-${key}`) };
+  if (first && first !== el && isOpener(first, true)) {
+    const openerKey = postKey(first);
+    return { openerKey, threadId: threadKeyId ?? postId(scope, `post-${openerKey}`) };
+  }
+  if (!threadKeyId) {
     throw new AdapterError(`Expected a thread id in the URL (/threads/<slug>.<id>/) for post ${key}, found none`);
   }
-  return { openerKey: undefined, threadId: postId(scope, `thread-${threadKey}`) };
+  return { openerKey: undefined, threadId: threadKeyId };
 }
 
 function threadIdFrom(href: string | null | undefined): string | undefined {

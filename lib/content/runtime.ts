@@ -33,10 +33,9 @@ interface TrackedPost {
 /** Run the first adapter that claims this page, and again after SPA navigation. */
 export function runAdapters(ctx: ContentScriptContext, candidates: readonly SiteAdapter[]): void {
   let session: PageSession | undefined;
-  const start = () => {
+  const start = (url = new URL(location.href)) => {
     session?.stop();
     session = undefined;
-    const url = new URL(location.href);
     const adapter = detectAdapter(document, url, candidates);
     const community = adapter?.community(document, url);
     if (!adapter || !community) return false;
@@ -48,7 +47,12 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
     // Some sites add their fingerprint after load (client-rendered shells): look once more.
     ctx.setTimeout(() => session ?? start(), 1500);
   }
-  ctx.addEventListener(window, 'wxt:locationchange', () => start());
+  // WXT announces SPA navigation as it starts (the Navigation API's "navigate"), before
+  // location.href changes: take the new address from the event, and let the page finish
+  // the task that navigated (it usually swaps the content) before reading it.
+  ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+    ctx.setTimeout(() => start(event.newUrl), 0);
+  });
 
   const onMessage = (raw: unknown): Promise<RuleCheck> | undefined => {
     const message = Broadcast.safeParse(raw);

@@ -24,15 +24,20 @@ export async function ingestObservation(
   now = Date.now(),
 ): Promise<IngestResult> {
   // The same post may arrive twice in one batch (a re-render): the last reading wins.
-  const unique = [...new Map(posts.filter((post) => post.communityId === observed.id).map((post) => [post.id, post])).values()];
-  const memberIds = [...new Set(unique.map((post) => post.author.id))];
+  const batch = [...new Map(posts.filter((post) => post.communityId === observed.id).map((post) => [post.id, post])).values()];
 
   return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts], async () => {
+    // A post belongs to the community it was first seen in. One seen again under another
+    // (the old page's posts, still on screen just after an in-app navigation) is left alone.
+    const known = await db.posts.bulkGet(batch.map((post) => post.id));
+    const unique = batch.filter((_, index) => !known[index] || known[index]!.communityId === observed.id);
+    const memberIds = [...new Set(batch.map((post) => post.author.id))];
+    const authorIds = [...new Set(unique.map((post) => post.author.id))];
     const [community, existingPosts, existingMembers, existingMemberships] = await Promise.all([
       db.communities.get(observed.id),
       db.posts.bulkGet(unique.map((post) => post.id)),
-      db.members.bulkGet(memberIds),
-      db.memberships.bulkGet(memberIds.map((memberId) => membershipId(observed.id, memberId))),
+      db.members.bulkGet(authorIds),
+      db.memberships.bulkGet(authorIds.map((memberId) => membershipId(observed.id, memberId))),
     ]);
 
     const members = new Map<string, Member>();

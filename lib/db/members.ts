@@ -48,7 +48,8 @@ export async function memberSummaries(db: KehilaDb, communityId: string, memberI
 export async function memberDetail(db: KehilaDb, memberId: string, communityId: string | null, now = Date.now()): Promise<MemberDetail> {
   const member = await db.members.get(memberId);
   if (!member) throw new NotFoundError(`No member ${memberId}`);
-  const scope = communityId ?? (await db.memberships.where('memberId').equals(memberId).first())?.communityId ?? '';
+  // Without a community, the member's first one; a member with none yet gets zero counts.
+  const scope = communityId ?? (await db.memberships.where('memberId').equals(memberId).first())?.communityId ?? member.platform;
   const [summary] = await memberSummaries(db, scope, [memberId], now);
   const notes = (await db.notes.where('memberId').equals(memberId).toArray())
     .filter((note) => isLive(note, now))

@@ -52,14 +52,17 @@ async function backfillMemberships(tx: Transaction): Promise<void> {
     .toCollection()
     .each((post) => {
       const id = `${post.communityId}|${post.memberId}`;
-      const seen = post.observedAt;
+      // observedAt is the latest sighting of a post; when it was first seen is firstObservedAt
+      // (the same first/last pair ingest keeps for a membership).
+      const first = post.firstObservedAt ?? post.observedAt;
+      const last = post.observedAt;
       const existing = byId.get(id);
       if (existing) {
         existing.postCount += 1;
-        existing.firstSeenAt = Math.min(existing.firstSeenAt, seen);
-        existing.lastSeenAt = Math.max(existing.lastSeenAt, seen);
+        existing.firstSeenAt = Math.min(existing.firstSeenAt, first);
+        existing.lastSeenAt = Math.max(existing.lastSeenAt, last);
       } else {
-        byId.set(id, { id, communityId: post.communityId, memberId: post.memberId, firstSeenAt: seen, lastSeenAt: seen, postCount: 1 });
+        byId.set(id, { id, communityId: post.communityId, memberId: post.memberId, firstSeenAt: first, lastSeenAt: last, postCount: 1 });
       }
     });
   const memberships = [...byId.values()];
@@ -87,6 +90,9 @@ async function backfillMemberships(tx: Transaction): Promise<void> {
     .table<Community>('communities')
     .toCollection()
     .modify((community) => {
-      Object.assign(community, counters.get(community.id) ?? { memberCount: 0, postCount: 0, noteCount: 0, lastActivityAt: 0 });
+      const counter = counters.get(community.id) ?? { memberCount: 0, postCount: 0, noteCount: 0, lastActivityAt: 0 };
+      // v1 rows already had lastActivityAt (it is indexed): never move it back, e.g. to 0 for a
+      // community opened before any of its posts were stored.
+      Object.assign(community, { ...counter, lastActivityAt: Math.max(community.lastActivityAt ?? 0, counter.lastActivityAt) });
     });
 }

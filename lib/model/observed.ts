@@ -23,11 +23,13 @@ export type Platform = z.infer<typeof Platform>;
 export const MAX_TEXT_LENGTH = 4000;
 const id = z.string().min(1).max(512);
 const url = z.string().max(2048);
+/** A web address: anything else (javascript:, data:) could run if a page rendered it as a link. */
+const webUrl = url.refine((value) => /^https?:\/\//i.test(value), 'Expected an http(s) URL');
 
 export const ObservedAuthor = z.object({
   id,
   name: z.string().min(1).max(200),
-  profileUrl: url.nullable(),
+  profileUrl: webUrl.nullable(),
   /** The key is only a display name: two people may share it. */
   isWeak: z.boolean().default(false),
 });
@@ -37,7 +39,7 @@ export const ObservedCommunity = z.object({
   id,
   platform: Platform,
   name: z.string().min(1).max(300),
-  url,
+  url: webUrl,
 });
 export type ObservedCommunity = z.infer<typeof ObservedCommunity>;
 
@@ -53,7 +55,7 @@ export const ObservedPost = z.object({
   author: ObservedAuthor,
   /** ISO 8601, as the page states it; null when the page gives no usable time. */
   publishedAt: z.iso.datetime({ offset: true }).nullable(),
-  url: url.nullable(),
+  url: webUrl.nullable(),
   text: z.string().max(MAX_TEXT_LENGTH),
 });
 export type ObservedPost = z.infer<typeof ObservedPost>;

@@ -98,7 +98,7 @@ describe('vbulletin 4: thread page 1', () => {
     expect(byId.get(`${VB4}:post-5001`)).toEqual({
       id: `${VB4}:post-5001`,
       communityId: VB4,
-      threadId: `${VB4}:post-5001`,
+      threadId: `${VB4}:thread-2210`,
       parentId: null,
       kind: 'post',
       author: {
@@ -116,8 +116,8 @@ describe('vbulletin 4: thread page 1', () => {
   it('reads a reply: member.php?u= id, "Today" time, quote, signature and code label left out, code kept', () => {
     expect(byId.get(`${VB4}:post-5007`)).toMatchObject({
       kind: 'comment',
-      threadId: `${VB4}:post-5001`,
-      parentId: `${VB4}:post-5001`,
+      threadId: `${VB4}:thread-2210`,
+      parentId: `${VB4}:thread-2210`,
       author: { id: `${VB4}:22`, name: 'Amir', isWeak: false },
       publishedAt: '2024-05-01T08:15:00.000Z',
       text: 'Turn off the cabin overheat protection, it wakes the car up.\nsettings > climate > off',
@@ -156,7 +156,7 @@ describe('vbulletin 4: thread page 1', () => {
     expect(vbulletin.parsePost(added, pageContext(liveDoc, url))).toMatchObject({
       id: `${VB4}:post-5020`,
       kind: 'comment',
-      threadId: `${VB4}:post-5001`,
+      threadId: `${VB4}:thread-2210`,
       author: { id: `${VB4}:400` },
       publishedAt: '2024-05-01T11:58:00.000Z',
     });
@@ -174,7 +174,7 @@ describe('vbulletin 4: thread page 1', () => {
 describe('vbulletin 4: thread page 2', () => {
   const { result, doc } = extract('vb4-thread-page2.html');
 
-  it('keys the thread by its thread id when the opener is on page 1', () => {
+  it('keys the thread by its thread id, as page 1 does, though the opener is not on this page', () => {
     expect(result.failures).toEqual([]);
     expect(result.posts).toHaveLength(2);
     for (const post of result.posts) {
@@ -190,6 +190,21 @@ describe('vbulletin 4: thread page 2', () => {
   });
 });
 
+describe('vbulletin: one thread across pages', () => {
+  it.each([
+    ['vB4', 'vb4-thread.html', 'vb4-thread-page2.html', `${VB4}:thread-2210`, `${VB4}:post-5001`],
+    // vB5's thread is its starter node, whose id every page's URL carries.
+    ['vB5', 'vb5-topic.html', 'vb5-topic-page2.html', `${VB5}:post-4182`, `${VB5}:post-4182`],
+  ])('%s: gives every post on page 1 and page 2 the same threadId', (_variant, page1, page2, threadId, opener) => {
+    const posts = [...extract(page1).result.posts, ...extract(page2).result.posts];
+    expect(posts.length).toBeGreaterThan(2);
+    expect(new Set(posts.map((post) => post.threadId))).toEqual(new Set([threadId]));
+    // Only the opener is the post; every reply, on either page, hangs on the thread.
+    expect(posts.filter((post) => post.kind === 'post').map((post) => post.id)).toEqual([opener]);
+    for (const post of posts) expect(post.parentId).toBe(post.kind === 'post' ? null : threadId);
+  });
+});
+
 describe('vbulletin 3', () => {
   const { result, doc } = extract('vb3-thread.html', VB3_URL);
 
@@ -202,7 +217,7 @@ describe('vbulletin 3', () => {
     expect(result.posts[0]).toEqual({
       id: `${VB3}:post-700`,
       communityId: VB3,
-      threadId: `${VB3}:post-700`,
+      threadId: `${VB3}:thread-88`,
       parentId: null,
       kind: 'post',
       author: { id: `${VB3}:5`, name: 'CoralCathy', profileUrl: 'https://www.reefkeepers.example/member.php?u=5', isWeak: false },
@@ -215,7 +230,8 @@ describe('vbulletin 3', () => {
   it('leaves the vB3 quote box out of the reply text', () => {
     expect(result.posts[1]).toMatchObject({
       kind: 'comment',
-      parentId: `${VB3}:post-700`,
+      threadId: `${VB3}:thread-88`,
+      parentId: `${VB3}:thread-88`,
       author: { id: `${VB3}:81`, name: 'fishguy' },
       text: '8 hours plus 2 hours of moonlight.',
     });
@@ -226,6 +242,23 @@ describe('vbulletin 3', () => {
     if (!first) throw new Error('no post');
     expect(vbulletin.badgeAnchor(first)?.matches('a.bigusername')).toBe(true);
     expect(vbulletin.replyBox(first)?.getAttribute('name')).toBe('message');
+  });
+
+  it('reads the thread id from the hidden input name="t" when the URL does not name it', () => {
+    const { result: fromInput } = extract('vb3-thread.html', 'https://www.reefkeepers.example/showthread.php?p=700');
+    expect(fromInput.failures).toEqual([]);
+    expect(fromInput.posts.map((post) => post.threadId)).toEqual([`${VB3}:thread-88`, `${VB3}:thread-88`]);
+  });
+
+  it("lets the opener's post id stand in for the thread only when no thread id is known", () => {
+    const html = readFileSync(path.join(FIXTURES, 'vb3-thread.html'), 'utf8').replace('<input type="hidden" name="t" value="88" />', '');
+    const { doc, url } = parsePage(html, 'https://www.reefkeepers.example/showthread.php?p=700');
+    const result = extractPage(vbulletin, doc, url, observedAt);
+    expect(result?.failures).toEqual([]);
+    expect(result?.posts.map((post) => [post.id, post.kind, post.threadId, post.parentId])).toEqual([
+      [`${VB3}:post-700`, 'post', `${VB3}:post-700`, null],
+      [`${VB3}:post-704`, 'comment', `${VB3}:post-700`, `${VB3}:post-700`],
+    ]);
   });
 });
 

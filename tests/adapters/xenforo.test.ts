@@ -87,7 +87,7 @@ describe('xenforo 2: thread page 1', () => {
     expect(byId.get(`${XF2}:post-9001`)).toEqual({
       id: `${XF2}:post-9001`,
       communityId: XF2,
-      threadId: `${XF2}:post-9001`,
+      threadId: `${XF2}:thread-4412`,
       parentId: null,
       kind: 'post',
       author: {
@@ -102,11 +102,11 @@ describe('xenforo 2: thread page 1', () => {
     });
   });
 
-  it('reads replies as comments on the opener, without the quoted post or the signature', () => {
+  it('reads replies as comments on the thread, without the quoted post or the signature', () => {
     const reply = byId.get(`${XF2}:post-9002`);
     expect(reply?.kind).toBe('comment');
-    expect(reply?.threadId).toBe(`${XF2}:post-9001`);
-    expect(reply?.parentId).toBe(`${XF2}:post-9001`);
+    expect(reply?.threadId).toBe(`${XF2}:thread-4412`);
+    expect(reply?.parentId).toBe(`${XF2}:thread-4412`);
     expect(reply?.author).toMatchObject({ id: `${XF2}:77`, name: 'מיכל', isWeak: false });
     expect(reply?.text).toBe('זו תקלת בידוד. תבדקו את החיווט בגג.');
     // The post's own date, not "Last edited".
@@ -157,7 +157,7 @@ describe('xenforo 2: thread page 1', () => {
     const found = xenforo.findPosts(added);
     expect(found).toEqual([added]);
     const post = xenforo.parsePost(added, pageContext(doc, url));
-    expect(post).toMatchObject({ id: `${XF2}:post-9010`, kind: 'comment', threadId: `${XF2}:post-9001`, author: { id: `${XF2}:5001` } });
+    expect(post).toMatchObject({ id: `${XF2}:post-9010`, kind: 'comment', threadId: `${XF2}:thread-4412`, author: { id: `${XF2}:5001` } });
     // The whole document still yields each post once.
     expect(new Set(xenforo.findPosts(doc)).size).toBe(xenforo.findPosts(doc).length);
   });
@@ -174,7 +174,7 @@ describe('xenforo 2: thread page 1', () => {
 describe('xenforo 2: thread page 2', () => {
   const { result, doc } = extract('xf2-thread-page2.html');
 
-  it('keys the thread by its thread id when the opener is on another page', () => {
+  it('keys the thread by its thread id, as page 1 does, though the opener is on another page', () => {
     expect(result.failures).toEqual([]);
     expect(result.posts).toHaveLength(2);
     for (const post of result.posts) {
@@ -193,6 +193,46 @@ describe('xenforo 2: thread page 2', () => {
   });
 });
 
+describe('xenforo 2: one thread across pages', () => {
+  it('gives every post on page 1 and page 2 the same threadId', () => {
+    const page1 = extract('xf2-thread.html').result;
+    const page2 = extract('xf2-thread-page2.html').result;
+    const posts = [...page1.posts, ...page2.posts];
+    expect(page1.posts.length).toBeGreaterThan(0);
+    expect(page2.posts.length).toBeGreaterThan(0);
+    expect(new Set(posts.map((post) => post.threadId))).toEqual(new Set([`${XF2}:thread-4412`]));
+    // Only the opener is the post; every reply, on either page, hangs on the thread.
+    expect(posts.filter((post) => post.kind === 'post').map((post) => post.id)).toEqual([`${XF2}:post-9001`]);
+    for (const post of posts) expect(post.parentId).toBe(post.kind === 'post' ? null : `${XF2}:thread-4412`);
+  });
+
+  // Page 1 with no thread id in the URL, the canonical link or the permalinks.
+  function withoutThreadUrls(): string {
+    return readFileSync(path.join(FIXTURES, 'xf2-thread.html'), 'utf8')
+      .replace(/<meta property="og:url"[^>]*>|<link rel="canonical"[^>]*>/g, '')
+      .replaceAll('/threads/inverter-shows-fault-e21.4412/post-', '/posts/');
+  }
+
+  it('reads the thread id from html[data-content-key] when no URL names it', () => {
+    const { doc, url } = parsePage(withoutThreadUrls(), 'https://forum.solar-owners.example/posts/9001/');
+    const result = extractPage(xenforo, doc, url, observedAt);
+    expect(result?.failures).toEqual([]);
+    expect(result?.posts.map((post) => post.threadId)).toEqual(Array(3).fill(`${XF2}:thread-4412`));
+  });
+
+  it("lets the opener's post id stand in for the thread only when no thread id is known", () => {
+    const html = withoutThreadUrls().replace(' data-content-key="thread-4412"', '');
+    const { doc, url } = parsePage(html, 'https://forum.solar-owners.example/posts/9001/');
+    const result = extractPage(xenforo, doc, url, observedAt);
+    expect(result?.failures).toEqual([]);
+    expect(result?.posts.map((post) => [post.id, post.kind, post.threadId, post.parentId])).toEqual([
+      [`${XF2}:post-9001`, 'post', `${XF2}:post-9001`, null],
+      [`${XF2}:post-9002`, 'comment', `${XF2}:post-9001`, `${XF2}:post-9001`],
+      [`${XF2}:post-9003`, 'comment', `${XF2}:post-9001`, `${XF2}:post-9001`],
+    ]);
+  });
+});
+
 describe('xenforo 1', () => {
   const { result, doc } = extract('xf1-thread.html');
   const byId = new Map(result.posts.map((post) => [post.id, post]));
@@ -208,7 +248,7 @@ describe('xenforo 1', () => {
     expect(byId.get(`${XF1}:post-55001`)).toMatchObject({
       kind: 'post',
       parentId: null,
-      threadId: `${XF1}:post-55001`,
+      threadId: `${XF1}:thread-1187`,
       author: {
         id: `${XF1}:204`,
         name: 'oldrider',
@@ -224,7 +264,8 @@ describe('xenforo 1', () => {
   it('reads a reply: title date text, permalink, quote left out', () => {
     expect(byId.get(`${XF1}:post-55019`)).toMatchObject({
       kind: 'comment',
-      parentId: `${XF1}:post-55001`,
+      threadId: `${XF1}:thread-1187`,
+      parentId: `${XF1}:thread-1187`,
       author: { id: `${XF1}:3310`, name: 'Mechanic Mo' },
       publishedAt: '2017-09-09T01:19:00.000Z',
       url: 'https://boards.classic-bikes.example/community/threads/carburettor-tuning-on-a-1972-cb350.1187/#post-55019',

@@ -9,7 +9,7 @@ import { vbulletin } from '@/lib/adapters/vbulletin';
 import { ObservedPost } from '@/lib/model/observed';
 import { corpusPages, describeCorpus, loadCorpusPage } from './corpus';
 
-const EXPECTED: Record<string, { posts: number; comments: number; community: string; opener: string; url: string }> = {
+const EXPECTED: Record<string, { posts: number; comments: number; community: string; opener: string; thread: string; url: string }> = {
   // INDEX: "15 posts (li.postcontainer)": page 1 of 4, the opener (#1) and 14 replies. The page's
   // canonical link is relative ("showthread.php?…"), resolved against its <base href>.
   'vbulletin/msworld-showthread-15posts.html': {
@@ -17,6 +17,7 @@ const EXPECTED: Record<string, { posts: number; comments: number; community: str
     comments: 14,
     community: 'vbulletin:msworld.org',
     opener: 'vbulletin:msworld.org:post-1518952',
+    thread: 'vbulletin:msworld.org:thread-145403',
     url: 'https://www.msworld.org/forum/showthread.php?145403-Sort-of-new-here&s=bf4de326457cd8c2e9ddb5eecb7f40af',
   },
 };
@@ -52,7 +53,9 @@ describeCorpus('vbulletin over the real pages', () => {
           expect(ObservedPost.safeParse(post).success, post.id).toBe(true);
           expect(post.author.name, post.id).not.toMatch(UI_STRINGS);
           expect(post.author.id.startsWith(`${expected.community}:`)).toBe(true);
-          expect(post.threadId).toBe(expected.opener);
+          // The thread's own key, the same on every page of it; the opener is its kind: 'post'.
+          expect(post.threadId, post.id).toBe(expected.thread);
+          expect(post.parentId, post.id).toBe(post.kind === 'post' ? null : expected.thread);
           // "04-06-2019, 06:55 AM" text, the vB default format.
           expect(post.publishedAt, post.id).toMatch(/^2019-04-0[6-8]T/);
           // Session ids are not part of a person or a post.

@@ -9,13 +9,14 @@ import { xenforo } from '@/lib/adapters/xenforo';
 import { ObservedPost } from '@/lib/model/observed';
 import { corpusPages, describeCorpus, loadCorpusPage } from './corpus';
 
-const EXPECTED: Record<string, { posts: number; comments: number; community: string; opener: string }> = {
+const EXPECTED: Record<string, { posts: number; comments: number; community: string; opener: string; thread: string }> = {
   // INDEX: "12 posts (article.message)": the opener (#1) and 11 replies, all on page 1.
   'xenforo/statcounter-thread-12posts.html': {
     posts: 1,
     comments: 11,
     community: 'xenforo:forum.statcounter.com',
     opener: 'xenforo:forum.statcounter.com:post-261438',
+    thread: 'xenforo:forum.statcounter.com:thread-44340',
   },
 };
 // XenForo's own UI (English): never a person.
@@ -49,7 +50,9 @@ describeCorpus('xenforo over the real pages', () => {
           expect(ObservedPost.safeParse(post).success, post.id).toBe(true);
           expect(post.author.name, post.id).not.toMatch(UI_STRINGS);
           expect(post.author.id.startsWith(`${expected.community}:`)).toBe(true);
-          expect(post.threadId).toBe(expected.opener);
+          // The thread's own key, the same on every page of it; the opener is its kind: 'post'.
+          expect(post.threadId, post.id).toBe(expected.thread);
+          expect(post.parentId, post.id).toBe(post.kind === 'post' ? null : expected.thread);
           expect(post.publishedAt, post.id).not.toBeNull();
           expect(post.url, post.id).toContain(post.id.split(':').pop());
           // Quotes are someone else's words.

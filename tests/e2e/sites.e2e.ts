@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAdapter } from '@/lib/adapters';
 import { extractPage } from '@/lib/adapters/extract';
 import { parsePage } from '@/lib/cli/load-page';
-import { acquireDisplay, launchKehila, trackSite, type Display, type KehilaBrowser } from '@/lib/cli/browser';
+import { acquireDisplay, launchKehila, openPopup, trackSite, type Display, type KehilaBrowser } from '@/lib/cli/browser';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../adapters');
 const fixture = (file: string) => path.join(FIXTURES, file);
@@ -119,6 +119,28 @@ describe.each([
     const perHeader = await page.locator('[role="feed"] [role="article"] h3').first().evaluate((h3) => h3.querySelectorAll('kehila-badge').length);
     expect(perHeader).toBe(1);
     await settle(page, expected.length + 101);
+    await page.close();
+  });
+
+  it('re-targets the community when the app navigates to another group', async () => {
+    const page = await kehila.context.newPage();
+    await page.goto(URLS.fbGroup);
+    await settle(page, expectedMembers(file, URLS.fbGroup).length);
+    // In-app navigation: the address changes without a load and the feed is replaced; the
+    // head still describes the first group, as Facebook leaves it.
+    await page.evaluate((unit) => {
+      history.pushState({}, '', '/groups/otherteam/');
+      const feed = document.querySelector('[role="feed"]')!;
+      feed.replaceChildren();
+      feed.insertAdjacentHTML('beforeend', unit.replaceAll('555000111222333', '999000111222333'));
+    }, template('appended-unit'));
+    await settle(page, 2);
+    const popup = await openPopup(kehila);
+    // The new group's numeric id comes from its members' links, not from the stale head.
+    const row = popup.locator('tr[data-community="facebook:group:999000111222333"] [data-field="posts"]');
+    await expect.poll(async () => ((await row.count()) ? row.textContent() : null)).toBe('2');
+    expect(await popup.locator('tr[data-community="facebook:group:555000111222333"]').count()).toBe(1);
+    await popup.close();
     await page.close();
   });
 });

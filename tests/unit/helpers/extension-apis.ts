@@ -1,0 +1,115 @@
+/**
+ * In-memory stand-ins for the two extension APIs lib/background/sites.ts uses and
+ * @webext-core/fake-browser 2.0.1 does not implement (it throws MockNotImplementedError for
+ * every `permissions.*` and `scripting.*` function). Only the functions sites.ts and the
+ * background entrypoint call are provided, with the behaviour Chrome documents:
+ * - permissions.contains/remove/request over a set of granted origin patterns, firing
+ *   permissions.onAdded/onRemoved like the browser does;
+ * - scripting.registerContentScripts rejects a duplicate id ("Duplicate script ID") and
+ *   unregisterContentScripts an unknown one ("Nonexistent script ID"), so a caller that
+ *   registers twice fails here as it would in the browser.
+ * They are assigned onto `fakeBrowser` (which `wxt/browser` is in tests) and removed again by
+ * the returned `restore`.
+ */
+import type { Browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+
+type Registered = Browser.scripting.RegisteredContentScript;
+type Listener = (permissions: { origins?: string[]; permissions?: string[] }) => void;
+
+export interface FakeExtensionApis {
+  /** Granted host permission patterns, e.g. `https://forum.example.org/*`. */
+  granted: Set<string>;
+  /** Registered content scripts by id. */
+  scripts: Map<string, Registered>;
+  /** Every scripting call, in order (for idempotence checks). */
+  calls: string[];
+  /** Grant or revoke as the browser's own settings page would, firing the events. */
+  grant(pattern: string): void;
+  revoke(pattern: string): void;
+  restore(): void;
+}
+
+function event() {
+  const listeners = new Set<Listener>();
+  return {
+    listeners,
+    addListener: (listener: Listener) => void listeners.add(listener),
+    removeListener: (listener: Listener) => void listeners.delete(listener),
+    hasListener: (listener: Listener) => listeners.has(listener),
+    hasListeners: () => listeners.size > 0,
+    fire: (origins: string[]) => listeners.forEach((listener) => listener({ origins, permissions: [] })),
+  };
+}
+
+export function installFakeExtensionApis(): FakeExtensionApis {
+  const granted = new Set<string>();
+  const scripts = new Map<string, Registered>();
+  const calls: string[] = [];
+  const onAdded = event();
+  const onRemoved = event();
+  const fb = fakeBrowser as unknown as Record<string, unknown>;
+  const original = { permissions: fb.permissions, scripting: fb.scripting };
+
+  const permissions = {
+    async contains({ origins = [] }: { origins?: string[] }) {
+      return origins.every((origin) => granted.has(origin));
+    },
+    async request({ origins = [] }: { origins?: string[] }) {
+      const added = origins.filter((origin) => !granted.has(origin));
+      added.forEach((origin) => granted.add(origin));
+      if (added.length) onAdded.fire(added);
+      return true;
+    },
+    async remove({ origins = [] }: { origins?: string[] }) {
+      const removed = origins.filter((origin) => granted.delete(origin));
+      if (removed.length) onRemoved.fire(removed);
+      return removed.length > 0;
+    },
+    onAdded,
+    onRemoved,
+  };
+
+  const scripting = {
+    async getRegisteredContentScripts(filter?: { ids?: string[] }) {
+      calls.push('get');
+      const all = [...scripts.values()].map((script) => structuredClone(script));
+      return filter?.ids ? all.filter((script) => filter.ids!.includes(script.id)) : all;
+    },
+    async registerContentScripts(list: Registered[]) {
+      calls.push(`register:${list.map((script) => script.id).join(',')}`);
+      const ids = list.map((script) => script.id);
+      const duplicate = ids.find((id, index) => scripts.has(id) || ids.indexOf(id) !== index);
+      if (duplicate !== undefined) throw new Error(`Duplicate script ID '${duplicate}'`);
+      list.forEach((script) => scripts.set(script.id, structuredClone(script)));
+    },
+    async unregisterContentScripts(filter?: { ids?: string[] }) {
+      calls.push(`unregister:${filter?.ids?.join(',') ?? '*'}`);
+      const ids = filter?.ids ?? [...scripts.keys()];
+      const unknown = ids.find((id) => !scripts.has(id));
+      if (unknown !== undefined) throw new Error(`Nonexistent script ID '${unknown}'`);
+      ids.forEach((id) => scripts.delete(id));
+    },
+  };
+
+  fb.permissions = permissions;
+  fb.scripting = scripting;
+
+  return {
+    granted,
+    scripts,
+    calls,
+    grant(pattern) {
+      if (granted.has(pattern)) return;
+      granted.add(pattern);
+      onAdded.fire([pattern]);
+    },
+    revoke(pattern) {
+      if (granted.delete(pattern)) onRemoved.fire([pattern]);
+    },
+    restore() {
+      fb.permissions = original.permissions;
+      fb.scripting = original.scripting;
+    },
+  };
+}
