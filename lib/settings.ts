@@ -4,14 +4,14 @@
  * field, so a bad write can never lock the user out.
  */
 import { browser } from 'wxt/browser';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const SETTINGS_KEY = 'settings';
 
 export const Settings = z.object({
-  version: z.literal(1).default(1),
+  version: z._default(z.literal(1), 1),
   /** How the manager signs notes and is named in replies ({{manager.name}}). */
-  managerName: z.string().trim().min(1).max(80).catch('me').default('me'),
+  managerName: z._default(z.catch(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'me'), 'me'),
 });
 export type Settings = z.infer<typeof Settings>;
 

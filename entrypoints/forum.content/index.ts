@@ -1,8 +1,9 @@
-import { adapters } from '@/lib/adapters';
-import { customSiteAdapter, CustomSiteRule } from '@/lib/adapters/custom';
+import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/custom';
+import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
 import { send } from '@/lib/messages/client';
+import { Broadcast } from '@/lib/messages/schema';
 
 /**
  * Forums on their own domains (Discourse, phpBB, XenForo, vBulletin, schema.org, or selectors
@@ -14,11 +15,20 @@ export default defineContentScript({
   matches: [],
   runAt: 'document_idle',
   async main(ctx) {
-    const forumAdapters: SiteAdapter[] = adapters.filter((adapter) => adapter.matches.length === 0);
+    const forumAdapters: SiteAdapter[] = [...known];
     // A rule the user wrote for this site comes first: they wrote it because nothing else fit.
     const { rule } = await send({ type: 'sites/rule', origin: location.origin }).catch(() => ({ rule: null }));
     const parsed = rule ? CustomSiteRule.safeParse(rule) : undefined;
     if (parsed?.success) forumAdapters.unshift(customSiteAdapter(parsed.data));
     runAdapters(ctx, forumAdapters);
+
+    // The dashboard tries a custom-selector rule on this live page before saving it.
+    const onRuleCheck = (raw: unknown) => {
+      const message = Broadcast.safeParse(raw);
+      if (!message.success || message.data.type !== 'rules/check') return undefined;
+      return Promise.resolve(checkRule(document, new URL(location.href), message.data.rule));
+    };
+    browser.runtime.onMessage.addListener(onRuleCheck);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onRuleCheck));
   },
 });

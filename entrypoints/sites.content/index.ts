@@ -1,5 +1,4 @@
-import { adapters } from '@/lib/adapters';
-import { builtInMatches } from '@/lib/adapters/builtin';
+import { builtInAdapters, builtInMatches } from '@/lib/adapters/builtin';
 import { runAdapters } from '@/lib/content/runtime';
 
 /** Sites built into the manifest (Facebook, Reddit, Hacker News): their hosts are fixed. */
@@ -7,9 +6,6 @@ export default defineContentScript({
   matches: builtInMatches(),
   runAt: 'document_idle',
   main(ctx) {
-    runAdapters(
-      ctx,
-      adapters.filter((adapter) => adapter.matches.length > 0),
-    );
+    runAdapters(ctx, builtInAdapters);
   },
 });

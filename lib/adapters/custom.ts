@@ -9,7 +9,7 @@
  * URL), its first post is the opener when that post's permalink is the page itself or it has
  * none, and every other post is a comment on it. Threaded replies are not told apart from comments.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { postId, siteHost } from '@/lib/model/ids';
 import type { ObservedPost } from '@/lib/model/observed';
 import { absoluteUrl, canonicalUrl, cleanText, parseIsoAttribute, readableText } from './dom';
@@ -69,10 +69,7 @@ const FIELD_NAMES: Record<SelectorField, string> = {
 function selector(tester: SelectorTester | undefined, relative: boolean) {
   return z
     .string()
-    .trim()
-    .min(1)
-    .max(500)
-    .refine((value) => isValidSelector(value, tester, relative), { error: 'Not a valid CSS selector' });
+    .check(z.trim(), z.minLength(1), z.maxLength(500), z.refine((value) => isValidSelector(value, tester, relative), { error: 'Not a valid CSS selector' }));
 }
 
 /**
@@ -81,32 +78,34 @@ function selector(tester: SelectorTester | undefined, relative: boolean) {
  */
 export function customSiteRuleSchema(tester?: SelectorTester) {
   return z.object({
-    origin: z
-      .string()
-      .trim()
-      .regex(/^https?:\/\/[^/?#\s@]+\/?$/i, { error: 'Expected an origin such as https://forum.example.com' })
-      .refine(
-        (value) => {
-          try {
-            return new URL(value).hostname !== '';
-          } catch {
-            return false;
-          }
-        },
-        { error: 'Expected an origin such as https://forum.example.com' },
-      )
-      .transform((value) => new URL(value).origin),
-    name: z.string().trim().min(1).max(100).optional(),
+    origin: z.pipe(
+      z.string().check(
+        z.trim(),
+        z.regex(/^https?:\/\/[^/?#\s@]+\/?$/i, { error: 'Expected an origin such as https://forum.example.com' }),
+        z.refine(
+          (value) => {
+            try {
+              return new URL(value).hostname !== '';
+            } catch {
+              return false;
+            }
+          },
+          { error: 'Expected an origin such as https://forum.example.com' },
+        ),
+      ),
+      z.transform((value: string) => new URL(value).origin),
+    ),
+    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
     /** Each post or comment element, from the document. */
     post: selector(tester, false),
     /** Inside a post: the author's profile link or name element. */
     author: selector(tester, true),
     /** Inside a post: the body; without it the whole post minus author and time. */
-    text: selector(tester, true).optional(),
+    text: z.optional(selector(tester, true)),
     /** Inside a post: an element with datetime/title/text of the post time. */
-    time: selector(tester, true).optional(),
+    time: z.optional(selector(tester, true)),
     /** Inside a post: the link to the post itself. */
-    permalink: selector(tester, true).optional(),
+    permalink: z.optional(selector(tester, true)),
   });
 }
 
@@ -447,7 +446,7 @@ export function checkRule(doc: Document, url: URL, input: unknown): RuleCheck {
   return result(count, new Set(posts.map((post) => post.author.id)).size, samples);
 }
 
-function schemaProblems(error: z.ZodError, input: unknown): RuleProblem[] {
+function schemaProblems(error: z.core.$ZodError, input: unknown): RuleProblem[] {
   const values = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   // One problem per field: an empty selector also fails the CSS check, a path also fails the URL check.
   const seen = new Set<PropertyKey | undefined>();

@@ -186,14 +186,17 @@ export async function trackSite(kehila: KehilaBrowser, siteUrl: string): Promise
   await popup.bringToFront();
   await popup.locator('[data-action="track"]').click();
   const granted = () => kehila.worker.evaluate((origins) => chrome.permissions.contains({ origins }), [pattern]);
-  // Focus order in Chromium's prompt: Tab reaches "Allow" from the default-focused button.
-  for (const keys of [['Tab', 'Return'], ['shift+Tab', 'Return']]) {
-    await popup.waitForTimeout(700);
-    spawnSync('xdotool', ['key', '--clearmodifiers', ...keys]);
+  // Nothing in the page tells when the prompt is up, so wait, then answer: Tab reaches "Allow"
+  // from the prompt's default button. Should the keys reach the popup instead (prompt not up
+  // yet), the page's focus is cleared first, so Tab lands on "Track this site" again, which
+  // only asks once more. Chromium grants without asking what was granted before.
+  for (const wait of [700, 1500, 3000]) {
+    await popup.waitForTimeout(wait);
+    if (await granted()) break;
+    await popup.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    spawnSync('xdotool', ['key', '--clearmodifiers', 'Tab', 'Return']);
     for (let i = 0; i < 20 && !(await granted()); i += 1) await popup.waitForTimeout(100);
     if (await granted()) break;
-    // A wrong key may have denied it: ask again.
-    await popup.locator('[data-action="track"]').click().catch(() => undefined);
   }
   if (!(await granted())) throw new Error(`The permission prompt for ${pattern} was not accepted`);
   await popup.locator('[data-action="untrack"]').waitFor({ timeout: 10_000 }).catch(async (error) => {

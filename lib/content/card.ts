@@ -63,10 +63,17 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
   let error = '';
   let editing: string | undefined;
 
-  const run = async (action: () => Promise<unknown>) => {
+  // What the manager is typing survives re-renders (a change from another tab refreshes the
+  // card); only the field whose content was just saved is cleared.
+  const drafts = new Map<string, string>();
+  // Field → the text that was saved from it: cleared on the next render unless the manager has
+  // typed something else meanwhile.
+  const cleared = new Map<string, string>();
+  const run = async (action: () => Promise<unknown>, clears?: [field: string, saved: string]) => {
     try {
       error = '';
       await action();
+      if (clears) cleared.set(...clears);
       await refresh();
     } catch (cause) {
       error = t('errorGeneric', (cause as Error).message);
@@ -84,12 +91,24 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
   };
 
   const render = () => {
-    const focusedKey = (root.activeElement as HTMLElement | null)?.dataset.focusKey;
+    const focused = root.activeElement as HTMLInputElement | HTMLTextAreaElement | null;
+    const focusedKey = focused?.dataset.focusKey;
+    const selection = focused && 'selectionStart' in focused ? [focused.selectionStart, focused.selectionEnd] : undefined;
+    for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[data-focus-key], textarea[data-focus-key]')) {
+      drafts.set(field.dataset.focusKey!, field.value);
+    }
+    for (const [key, saved] of cleared) if ((drafts.get(key) ?? '').trim() === saved.trim()) drafts.delete(key);
+    cleared.clear();
     card.replaceChildren(...(detail ? renderDetail(detail) : [h('p', { className: 'empty' }, t('cardLoading'))]));
     if (error) card.append(h('p', { className: 'error', role: 'alert' }, error));
+    for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[data-focus-key], textarea[data-focus-key]')) {
+      const draft = drafts.get(field.dataset.focusKey!);
+      if (draft !== undefined) field.value = draft;
+    }
     // Keep the keyboard where it was across re-renders.
     const again = focusedKey ? root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusedKey)}"]`) : null;
     again?.focus();
+    if (again && selection && 'setSelectionRange' in again) (again as HTMLInputElement).setSelectionRange(selection[0] ?? null, selection[1] ?? null);
   };
 
   const renderDetail = (member: MemberDetail): Node[] => {
@@ -97,7 +116,7 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
     const tagInput = h('input', { type: 'text', 'aria-label': t('cardAddTag'), placeholder: t('cardAddTag'), maxlength: 40, dir: 'auto', 'data-focus-key': 'tag-input' });
     const addTag = () => {
       const tag = tagInput.value.trim();
-      if (tag) void run(() => send({ type: 'members/tag', memberId: target.memberId, add: [tag] }));
+      if (tag) void run(() => send({ type: 'members/tag', memberId: target.memberId, add: [tag] }), ['tag-input', tag]);
     };
     tagInput.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') {
@@ -108,7 +127,7 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
     const noteInput = h('textarea', { 'aria-label': t('cardNewNote'), placeholder: t('cardNewNote'), dir: 'auto', 'data-focus-key': 'note-input' });
     const addNote = () => {
       const body = noteInput.value.trim();
-      if (body) void run(() => send({ type: 'notes/add', memberId: target.memberId, communityId: target.communityId, body }));
+      if (body) void run(() => send({ type: 'notes/add', memberId: target.memberId, communityId: target.communityId, body }), ['note-input', body]);
     };
     noteInput.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -154,6 +173,7 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
       queueMicrotask(() => input.focus());
       const save = () => {
         editing = undefined;
+        cleared.set(`edit-${note.id}`, input.value);
         void run(() => send({ type: 'notes/update', id: note.id, body: input.value }));
       };
       input.addEventListener('keydown', (event) => {
@@ -163,7 +183,7 @@ export function openCard(target: CardTarget, signal: AbortSignal): void {
         'li',
         { className: 'note', 'data-note-id': note.id },
         input,
-        h('div', { className: 'row' }, h('button', { type: 'button', className: 'primary', onclick: save }, t('cardSave')), h('button', { type: 'button', onclick: () => ((editing = undefined), render()) }, t('cardCancel'))),
+        h('div', { className: 'row' }, h('button', { type: 'button', className: 'primary', onclick: save }, t('cardSave')), h('button', { type: 'button', onclick: () => (cleared.set(`edit-${note.id}`, input.value), (editing = undefined), render()) }, t('cardCancel'))),
       );
     }
     return h(

@@ -5,8 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { detectAdapter } from '@/lib/adapters';
-import { checkRule, type RuleCheck } from '@/lib/adapters/custom';
+import { detectAdapter } from '@/lib/adapters/detect';
 import { errorMessage } from '@/lib/adapters/extract';
 import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
 import { send } from '@/lib/messages/client';
@@ -54,15 +53,10 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
     ctx.setTimeout(() => start(event.newUrl), 0);
   });
 
-  const onMessage = (raw: unknown): Promise<RuleCheck> | undefined => {
+  const onMessage = (raw: unknown): undefined => {
     const message = Broadcast.safeParse(raw);
-    if (!message.success) return undefined;
-    if (message.data.type === 'members/changed') {
-      void session?.refreshMembers(message.data.memberIds);
-      return undefined;
-    }
-    // The dashboard tries a custom-selector rule on this live page before saving it.
-    return Promise.resolve(checkRule(document, new URL(location.href), message.data.rule));
+    if (message.success && message.data.type === 'members/changed') void session?.refreshMembers(message.data.memberIds);
+    return undefined;
   };
   browser.runtime.onMessage.addListener(onMessage);
   ctx.onInvalidated(() => {

@@ -2,15 +2,14 @@
  * Every message that crosses into the background, as zod schemas: the single source of truth
  * (types only via z.infer). The background validates each message once, at its door.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import { ROLES } from '@/lib/model/member';
 
-const id = z.string().min(1).max(512);
-const origin = z
-  .string()
-  .max(300)
-  .refine((value) => {
+const id = z.string().check(z.minLength(1), z.maxLength(512));
+const origin = z.string().check(
+  z.maxLength(300),
+  z.refine((value) => {
     try {
       const url = new URL(value);
       // URL accepts `https://*`, which as a match pattern (`https://*/*`) would be every site.
@@ -18,57 +17,55 @@ const origin = z
     } catch {
       return false;
     }
-  }, 'Expected an http(s) origin such as https://forum.example.org');
+  }, 'Expected an http(s) origin such as https://forum.example.org'),
+);
 
-const webUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
+const webUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => {
     try {
       const { protocol } = new URL(value);
       return protocol === 'https:' || protocol === 'http:';
     } catch {
       return false;
     }
-  }, 'Expected an http(s) address');
+  }, 'Expected an http(s) address'),
+);
 
 export const NOTE_MAX_LENGTH = 5000;
 export const TAG_MAX_LENGTH = 40;
-export const NoteBody = z.string().trim().min(1, 'A note cannot be empty').max(NOTE_MAX_LENGTH);
+export const NoteBody = z.string().check(z.trim(), z.minLength(1, 'A note cannot be empty'), z.maxLength(NOTE_MAX_LENGTH));
 export const Tag = z
   .string()
-  .trim()
-  .min(1)
-  .max(TAG_MAX_LENGTH)
-  .regex(/^[^,<>]+$/, 'Tags cannot contain commas or angle brackets');
+  .check(z.trim(), z.minLength(1), z.maxLength(TAG_MAX_LENGTH), z.regex(/^[^,<>]+$/, 'Tags cannot contain commas or angle brackets'));
 
 export const Request = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('observe/posts'),
-    adapter: z.string().min(1).max(40),
-    url: z.string().max(2048),
+    adapter: z.string().check(z.minLength(1), z.maxLength(40)),
+    url: z.string().check(z.maxLength(2048)),
     community: ObservedCommunity,
-    posts: z.array(ObservedPost).max(500),
+    posts: z.array(ObservedPost).check(z.maxLength(500)),
   }),
-  z.object({ type: z.literal('members/summaries'), communityId: id, memberIds: z.array(id).max(1000) }),
-  z.object({ type: z.literal('members/get'), memberId: id, communityId: id.nullable() }),
+  z.object({ type: z.literal('members/summaries'), communityId: id, memberIds: z.array(id).check(z.maxLength(1000)) }),
+  z.object({ type: z.literal('members/get'), memberId: id, communityId: z.nullable(id) }),
   z.object({
     type: z.literal('members/tag'),
     memberId: id,
-    add: z.array(Tag).max(20).default([]),
-    remove: z.array(Tag).max(20).default([]),
+    add: z._default(z.array(Tag).check(z.maxLength(20)), []),
+    remove: z._default(z.array(Tag).check(z.maxLength(20)), []),
   }),
   z.object({ type: z.literal('members/role'), memberId: id, role: z.enum(ROLES) }),
   z.object({
     type: z.literal('notes/add'),
     memberId: id,
-    communityId: id.nullable(),
-    postId: id.nullable().default(null),
+    communityId: z.nullable(id),
+    postId: z._default(z.nullable(id), null),
     body: NoteBody,
   }),
   z.object({ type: z.literal('notes/update'), id, body: NoteBody }),
   z.object({ type: z.literal('notes/delete'), id }),
-  z.object({ type: z.literal('sites/status'), url: z.string().max(2048) }),
+  z.object({ type: z.literal('sites/status'), url: z.string().check(z.maxLength(2048)) }),
   z.object({ type: z.literal('sites/track'), origin }),
   z.object({ type: z.literal('sites/untrack'), origin }),
   z.object({ type: z.literal('sites/list') }),
@@ -78,11 +75,11 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sites/delete-rule'), origin }),
   z.object({
     type: z.literal('adapter/report'),
-    adapter: z.string().min(1).max(40),
+    adapter: z.string().check(z.minLength(1), z.maxLength(40)),
     // The handler keys the issue by this page's origin: it must be a web page's address.
     url: webUrl,
-    pageKind: z.string().max(100),
-    message: z.string().max(1000),
+    pageKind: z.string().check(z.maxLength(100)),
+    message: z.string().check(z.maxLength(1000)),
   }),
 ]);
 export type Request = z.infer<typeof Request>;
@@ -95,10 +92,10 @@ export const MemberSummary = z.object({
   memberId: id,
   communityId: id,
   name: z.string(),
-  postCount: z.number().int().nonnegative(),
-  firstSeenAt: z.number().nullable(),
-  lastSeenAt: z.number().nullable(),
-  noteCount: z.number().int().nonnegative(),
+  postCount: z.int().check(z.gte(0)),
+  firstSeenAt: z.nullable(z.number()),
+  lastSeenAt: z.nullable(z.number()),
+  noteCount: z.int().check(z.gte(0)),
   tags: z.array(z.string()),
   role: z.enum(ROLES),
 });
@@ -107,7 +104,7 @@ export type MemberSummary = z.infer<typeof MemberSummary>;
 export const NoteView = z.object({
   id,
   memberId: id,
-  communityId: id.nullable(),
+  communityId: z.nullable(id),
   body: z.string(),
   author: z.string(),
   createdAt: z.number(),
@@ -118,13 +115,13 @@ export type NoteView = z.infer<typeof NoteView>;
 export const MemberDetail = z.object({
   summary: MemberSummary,
   displayNames: z.array(z.string()),
-  profileUrl: z.string().nullable(),
+  profileUrl: z.nullable(z.string()),
   notes: z.array(NoteView),
 });
 export type MemberDetail = z.infer<typeof MemberDetail>;
 
 export const SiteStatus = z.object({
-  origin: z.string().nullable(),
+  origin: z.nullable(z.string()),
   /** built-in: covered by the manifest; tracked: the user added it; none: neither; unsupported: not a web page. */
   state: z.enum(['built-in', 'tracked', 'none', 'unsupported']),
 });
@@ -132,7 +129,7 @@ export type SiteStatus = z.infer<typeof SiteStatus>;
 
 /** What each request answers with, validated by the client. */
 export const Responses = {
-  'observe/posts': z.object({ stored: z.number().int(), summaries: z.array(MemberSummary) }),
+  'observe/posts': z.object({ stored: z.int(), summaries: z.array(MemberSummary) }),
   'members/summaries': z.array(MemberSummary),
   'members/get': MemberDetail,
   'members/tag': z.object({ memberId: id, tags: z.array(z.string()) }),
@@ -145,10 +142,10 @@ export const Responses = {
   'sites/untrack': SiteStatus,
   'adapter/report': z.object({ recorded: z.boolean() }),
   'sites/list': z.array(z.object({ origin: z.string(), addedAt: z.number(), hasRule: z.boolean(), granted: z.boolean() })),
-  'sites/rule': z.object({ rule: z.record(z.string(), z.unknown()).nullable() }),
+  'sites/rule': z.object({ rule: z.nullable(z.record(z.string(), z.unknown())) }),
   'sites/save-rule': z.object({ origin: z.string() }),
   'sites/delete-rule': z.object({ origin: z.string() }),
-} satisfies Record<RequestType, z.ZodType>;
+} satisfies Record<RequestType, z.ZodMiniType>;
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
 
 export const ErrorCode = z.enum(['invalid-message', 'forbidden-sender', 'not-found', 'permission-missing', 'storage-full', 'internal']);
@@ -165,7 +162,7 @@ export type Envelope<T = unknown> = { ok: true; data: T } | { ok: false; error: 
  * the page to try a custom-selector rule before it is saved (answered with a RuleCheck).
  */
 export const Broadcast = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('members/changed'), memberIds: z.array(id).max(1000) }),
+  z.object({ type: z.literal('members/changed'), memberIds: z.array(id).check(z.maxLength(1000)) }),
   z.object({ type: z.literal('rules/check'), rule: z.record(z.string(), z.unknown()) }),
 ]);
 export type Broadcast = z.infer<typeof Broadcast>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * What a site adapter reads off a page. These schemas are the single source of truth for the
@@ -21,24 +21,26 @@ export type Platform = z.infer<typeof Platform>;
 
 /** Longest post text kept; the rest is dropped (DESIGN: text is capped). */
 export const MAX_TEXT_LENGTH = 4000;
-const id = z.string().min(1).max(512);
-const url = z.string().max(2048);
+const id = z.string().check(z.minLength(1), z.maxLength(512));
 /** A web address: anything else (javascript:, data:) could run if a page rendered it as a link. */
-const webUrl = url.refine((value) => /^https?:\/\//i.test(value), 'Expected an http(s) URL');
+const webUrl = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => /^https?:\/\//i.test(value), 'Expected an http(s) URL'),
+);
 
 export const ObservedAuthor = z.object({
   id,
-  name: z.string().min(1).max(200),
-  profileUrl: webUrl.nullable(),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  profileUrl: z.nullable(webUrl),
   /** The key is only a display name: two people may share it. */
-  isWeak: z.boolean().default(false),
+  isWeak: z._default(z.boolean(), false),
 });
 export type ObservedAuthor = z.infer<typeof ObservedAuthor>;
 
 export const ObservedCommunity = z.object({
   id,
   platform: Platform,
-  name: z.string().min(1).max(300),
+  name: z.string().check(z.minLength(1), z.maxLength(300)),
   url: webUrl,
 });
 export type ObservedCommunity = z.infer<typeof ObservedCommunity>;
@@ -50,12 +52,12 @@ export const ObservedPost = z.object({
   id,
   communityId: id,
   threadId: id,
-  parentId: id.nullable(),
+  parentId: z.nullable(id),
   kind: PostKind,
   author: ObservedAuthor,
   /** ISO 8601, as the page states it; null when the page gives no usable time. */
-  publishedAt: z.iso.datetime({ offset: true }).nullable(),
-  url: webUrl.nullable(),
-  text: z.string().max(MAX_TEXT_LENGTH),
+  publishedAt: z.nullable(z.iso.datetime({ offset: true })),
+  url: z.nullable(webUrl),
+  text: z.string().check(z.maxLength(MAX_TEXT_LENGTH)),
 });
 export type ObservedPost = z.infer<typeof ObservedPost>;

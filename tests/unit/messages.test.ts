@@ -89,7 +89,7 @@ afterEach(() => {
 });
 
 describe('every request type', () => {
-  const types = Request.options.map((option) => option.shape.type.value);
+  const types = Request.def.options.map((option) => option.shape.type.def.values[0] as RequestType);
 
   const happy = {
     async 'observe/posts'() {
