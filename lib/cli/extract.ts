@@ -6,9 +6,10 @@
  * claims the page.
  */
 import { parseArgs } from 'node:util';
-import { adapterById, detectAdapter } from '@/lib/adapters';
+import { adapterById, adapters, detectAdapter } from '@/lib/adapters';
 import { extractPage } from '@/lib/adapters/extract';
-import { loadSavedPage } from './load-page';
+import { readFile } from 'node:fs/promises';
+import { parsePage, statedPageUrl, type LoadedPage } from './load-page';
 
 const USAGE = 'usage: npm run extract -- <page.html> [--url <url>] [--adapter <id>]';
 
@@ -25,9 +26,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  let page;
+  let page: LoadedPage;
   try {
-    page = await loadSavedPage(file, parsed.values.url);
+    const html = await readFile(file, 'utf8');
+    const url = parsed.values.url ?? statedPageUrl(html);
+    page = url ? parsePage(html, url) : guessSite(html, file);
   } catch (error) {
     process.stderr.write(`extract: ${file}: ${(error as Error).message}\n`);
     return 2;
@@ -69,6 +72,26 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     page.close();
   }
+}
+
+/**
+ * A saved fragment may state no address of its own. The sites with fixed hosts are tried
+ * (their adapters want the host as well as the markup), then an unknown host for forum
+ * software, which is recognised by markup alone. Said on stderr, since ids then depend on it.
+ */
+function guessSite(html: string, file: string): LoadedPage {
+  const hosts = [...new Set(adapters.flatMap((adapter) => adapter.matches))]
+    .map((pattern) => /^\*:\/\/([^*/]+)\//.exec(pattern)?.[1])
+    .filter((host): host is string => Boolean(host));
+  for (const host of [...hosts, 'unknown.invalid']) {
+    const page = parsePage(html, `https://${host}/`);
+    if (detectAdapter(page.doc, page.url)) {
+      process.stderr.write(`extract: ${file} states no URL; read as a page of ${host} (pass --url to be exact)\n`);
+      return page;
+    }
+    page.close();
+  }
+  throw new Error('The page states no URL and no adapter recognises it on any known host; pass one with --url <url>.');
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -18,6 +18,11 @@ export async function loadSavedPage(file: string, url?: string): Promise<LoadedP
   return parsePage(html, url);
 }
 
+/** The address a saved page states for itself (canonical, og:url, <base>), if any. */
+export function statedPageUrl(html: string): string | undefined {
+  return findPageUrl(html);
+}
+
 export function parsePage(html: string, url?: string): LoadedPage {
   const pageUrl = url ?? findPageUrl(html);
   if (!pageUrl) {
