@@ -126,3 +126,36 @@ export function canonicalUrl(doc: Document, fallback: URL): URL {
   }
   return fallback;
 }
+
+/** A positive numeric id attribute (`data-user-id="0"` means a guest, not user 0). */
+export function positiveId(value: string | null | undefined): string | undefined {
+  return value && /^\d+$/.test(value) && Number(value) > 0 ? value : undefined;
+}
+
+/** The URL relative links resolve against: the page's <base> (old forums print one), else the page URL. */
+export function documentBase(doc: Document, fallback: URL): URL {
+  try {
+    const base = new URL(doc.baseURI);
+    if (base.protocol === 'http:' || base.protocol === 'https:') return base;
+  } catch {
+    // An unusable baseURI (about:blank in a detached document): the page URL will do.
+  }
+  return fallback;
+}
+
+/**
+ * Drop query parameters that identify a visit (forum session ids such as phpBB's `sid`, vB's
+ * `s`), so a person or a post keeps one URL. By hand, not URLSearchParams: that would turn a
+ * bare "?145403-Slug" into "?145403-Slug=".
+ */
+export function withoutParams(href: string | null, names: readonly string[]): string | null {
+  if (!href) return null;
+  try {
+    const url = new URL(href);
+    const params = url.search.replace(/^\?/, '').split('&').filter((param) => param && !names.includes(param.split('=')[0]!.toLowerCase()));
+    url.search = params.length ? `?${params.join('&')}` : '';
+    return url.href;
+  } catch {
+    return null;
+  }
+}

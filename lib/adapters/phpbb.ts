@@ -5,7 +5,7 @@
  */
 import { communityId, memberId, postId, siteHost, weakMemberId } from '@/lib/model/ids';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
-import { absoluteUrl, cleanText, parseIsoAttribute, queryAllWithSelf, queryFirst, readableText } from './dom';
+import { absoluteUrl, cleanText, parseIsoAttribute, queryAllWithSelf, queryFirst, readableText, withoutParams } from './dom';
 import { parseDateText } from './time';
 import type { PageContext, SiteAdapter } from './types';
 
@@ -113,7 +113,7 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
     parentId: isOpener ? null : threadId,
     kind: isOpener ? 'post' : 'comment',
     author: uid
-      ? { id: memberId(scope, uid), name, profileUrl: absoluteUrl(withoutSession(href), page.url), isWeak: false }
+      ? { id: memberId(scope, uid), name, profileUrl: withoutParams(absoluteUrl(href, page.url), ['sid']), isWeak: false }
       : { id: weakMemberId(scope, name), name, profileUrl: null, isWeak: true },
     publishedAt: publishedAt(el),
     url: absoluteUrl(`viewtopic.php?p=${key}#p${key}`, page.url),
@@ -138,10 +138,7 @@ function publishedAt(el: Element): string | null {
   return parseDateText(tail, DATE_FORMATS, new Date());
 }
 
-/** Session ids in profile links change per visit; they are not part of the person. */
-function withoutSession(href: string | null): string | null {
-  return href?.replace(/([?&])sid=[0-9a-f]+&?/i, '$1').replace(/[?&]$/, '') ?? null;
-}
+
 
 function findPosts(root: ParentNode): Element[] {
   return queryAllWithSelf(root, POST).filter((el) => el.tagName === 'DIV' || el.querySelector('b.postauthor'));

@@ -13,6 +13,9 @@ import {
   queryAllWithSelf,
   queryFirst,
   readableText,
+  positiveId,
+  documentBase,
+  withoutParams,
 } from './dom';
 import { fromUnixSeconds, parseDateText } from './time';
 import { AdapterError, type PageContext, type SiteAdapter } from './types';
@@ -224,17 +227,13 @@ function readAuthor(el: Element, variant: Variant, scope: string, base: URL): Ob
   if (!name) return undefined;
 
   const link = nameEl.closest('a[href]') ?? nameEl.querySelector('a[href]');
-  const profileUrl = link ? withoutSession(absoluteUrl(link.getAttribute('href'), base)) : null;
+  const profileUrl = link ? vbWithoutSession(absoluteUrl(link.getAttribute('href'), base)) : null;
   const userId =
     (variant === 'vb5' ? positiveId(el.querySelector('.b-userinfo[data-user-id]')?.getAttribute('data-user-id') ?? null) : undefined) ??
     userIdFromProfile(profileUrl);
   if (userId) return { id: memberId(scope, userId), name, profileUrl, isWeak: false };
   // Guests post under a typed name with no account (<span class="username guest">).
   return { id: weakMemberId(scope, name), name, profileUrl: null, isWeak: true };
-}
-
-function positiveId(value: string | null): string | undefined {
-  return value && /^\d+$/.test(value) && Number(value) > 0 ? value : undefined;
 }
 
 /**
@@ -377,22 +376,15 @@ function readPermalink(el: Element, variant: Variant, key: string, base: URL): s
       : // vB4 "#1" counter links to showthread.php?…&p=<id>#post<id>; vB3 to showpost.php?p=<id>&postcount=1
         ['a.postcounter[href]', `a#postcount${key}[href]`];
   for (const selector of links) {
-    const href = withoutSession(absoluteUrl(el.querySelector(selector)?.getAttribute('href'), base));
+    const href = vbWithoutSession(absoluteUrl(el.querySelector(selector)?.getAttribute('href'), base));
     if (href && new RegExp(`[?&/#]p(?:ost)?=?${key}(?!\\d)|post${key}(?!\\d)`).test(href)) return href;
   }
   // showthread.php?p=<id> finds a post in any thread; it lives at the board root (the <base>).
-  return variant === 'vb5' ? null : withoutSession(absoluteUrl(`showthread.php?p=${key}#post${key}`, base));
+  return variant === 'vb5' ? null : vbWithoutSession(absoluteUrl(`showthread.php?p=${key}#post${key}`, base));
 }
 
-/** Drop vB's guest session id (`s=…`) so the same post keeps one URL. */
-function withoutSession(href: string | null): string | null {
-  if (!href) return null;
-  const url = new URL(href);
-  // By hand, not URLSearchParams: that would turn vB's bare "?145403-Slug" into "?145403-Slug=".
-  const params = url.search.replace(/^\?/, '').split('&').filter((param) => param && !/^s=/.test(param));
-  url.search = params.length ? `?${params.join('&')}` : '';
-  return url.href;
-}
+/** vB's guest session id (`s=…`) is not part of a post's or a person's URL. */
+const vbWithoutSession = (href: string | null) => withoutParams(href, ['s']);
 
 /** Quoted posts are someone else's words; "Code:" labels are vB's. */
 function isNotOwnText(el: Element): boolean {
@@ -401,17 +393,6 @@ function isNotOwnText(el: Element): boolean {
   if (el.matches('.bbcode_quote, .bbcode_description')) return true;
   // vB3 default quote: <div style="margin:20px"><div class="smallfont">Quote:</div><table><tr><td class="alt2">
   return el.tagName === 'DIV' && el.querySelector(':scope > table td.alt2') !== null;
-}
-
-/** The URL relative links resolve against: the page's <base> (vB prints one), else the page URL. */
-function documentBase(doc: Document, fallback: URL): URL {
-  try {
-    const base = new URL(doc.baseURI);
-    if (base.protocol === 'http:' || base.protocol === 'https:') return base;
-  } catch {
-    // An unusable baseURI (about:blank in a detached document): the page URL will do.
-  }
-  return fallback;
 }
 
 /*

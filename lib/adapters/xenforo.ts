@@ -13,6 +13,8 @@ import {
   queryAllWithSelf,
   queryFirst,
   readableText,
+  positiveId,
+  documentBase,
 } from './dom';
 import { fromUnixSeconds, parseDateText } from './time';
 import { AdapterError, type PageContext, type SiteAdapter } from './types';
@@ -237,10 +239,6 @@ function readAuthor(el: Element, scope: string, base: URL): ObservedAuthor | und
   return { id: weakMemberId(scope, name), name, profileUrl: null, isWeak: true };
 }
 
-function positiveId(value: string | null): string | undefined {
-  return value && /^\d+$/.test(value) && Number(value) > 0 ? value : undefined;
-}
-
 /** `/members/<name>.<id>/`, or `/members/<id>/` where the name slug is off. */
 function userIdFromProfile(href: string | null): string | undefined {
   if (!href) return undefined;
@@ -333,17 +331,6 @@ function readPermalink(el: Element, key: string, base: URL): string | null {
   // XF routes posts/<id>/ to the post wherever it sits. Relative to the forum root only: XF1
   // prints a <base> there, XF2 prints none (and always has the links above).
   return el.ownerDocument.querySelector('base[href]') ? absoluteUrl(`posts/${key}/`, base) : null;
-}
-
-/** The URL relative links resolve against: the page's <base> (XF1 prints one), else the page URL. */
-function documentBase(doc: Document, fallback: URL): URL {
-  try {
-    const base = new URL(doc.baseURI);
-    if (base.protocol === 'http:' || base.protocol === 'https:') return base;
-  } catch {
-    // An unusable baseURI (about:blank in a detached document): the page URL will do.
-  }
-  return fallback;
 }
 
 /*
