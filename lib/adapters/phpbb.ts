@@ -125,7 +125,9 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
 function isFirstPostOfTopic(el: Element, url: URL): boolean {
   const start = Number(url.searchParams.get('start') ?? '0');
   const isFirstPage = start === 0 && !/-\d+\.html$/.test(url.pathname) && !/\/page\d+/.test(url.pathname);
-  return isFirstPage && findPosts(el.ownerDocument)[0] === el;
+  // querySelector stops at the first match: no scan of every post for every post.
+  const first = el.ownerDocument.querySelector('div.post[id^="p"]') ?? findPosts(el.ownerDocument)[0];
+  return isFirstPage && first === el;
 }
 
 function publishedAt(el: Element): string | null {

@@ -27,6 +27,8 @@ interface TrackedPost {
   post: ObservedPost;
   anchor: Element;
   badge?: Badge;
+  /** The summary the badge shows, so an unchanged one is not drawn again. */
+  shown?: MemberSummary;
 }
 
 /** Run the first adapter that claims this page, and again after SPA navigation. */
@@ -179,16 +181,26 @@ class PageSession {
 
   private applySummaries(summaries: readonly MemberSummary[]): void {
     if (this.abort.signal.aborted) return;
-    for (const summary of summaries) this.summaries.set(summary.memberId, summary);
-    const changed = new Set(summaries.map((summary) => summary.memberId));
+    const changed = new Set<string>();
+    for (const summary of summaries) {
+      const previous = this.summaries.get(summary.memberId);
+      // Keep the object already shown when nothing in it changed, so its badges are skipped.
+      if (previous && sameSummary(previous, summary)) continue;
+      this.summaries.set(summary.memberId, summary);
+      changed.add(summary.memberId);
+    }
+    // Posts read since the batch went out may lack a badge even when nothing changed.
     for (const entry of this.tracked.values()) {
-      const summary = changed.has(entry.post.author.id) ? this.summaries.get(entry.post.author.id) : undefined;
-      if (summary) this.showBadge(entry, summary);
+      const summary = this.summaries.get(entry.post.author.id);
+      if (summary && (changed.has(entry.post.author.id) || !entry.shown)) this.showBadge(entry, summary);
     }
   }
 
   private showBadge(entry: TrackedPost, summary: MemberSummary): void {
     if (!entry.anchor.isConnected) return;
+    // Every batch answers for all its authors; most badges already show exactly that.
+    if (entry.shown === summary && entry.badge?.host.isConnected && entry.anchor.nextElementSibling === entry.badge.host) return;
+    entry.shown = summary;
     entry.badge = mountBadge(entry.anchor, summary.memberId, (_badge, button) =>
       openCard({ memberId: summary.memberId, communityId: this.page.community.id, opener: button }, this.abort.signal),
     );
@@ -227,6 +239,17 @@ class PageSession {
     const message = this.failures[0] ?? 'The page shows no posts Kehila can read; the site may have changed its layout.';
     void send({ type: 'adapter/report', adapter: this.adapter.id, url: this.page.url.href, pageKind: pageKind ?? 'page', message }).catch(() => undefined);
   }
+}
+
+function sameSummary(a: MemberSummary, b: MemberSummary): boolean {
+  return (
+    a.postCount === b.postCount &&
+    a.noteCount === b.noteCount &&
+    a.firstSeenAt === b.firstSeenAt &&
+    a.role === b.role &&
+    a.name === b.name &&
+    a.tags.join('\n') === b.tags.join('\n')
+  );
 }
 
 function isOurs(el: Element): boolean {

@@ -33,9 +33,9 @@ export async function ingestObservation(
     const unique = batch.filter((_, index) => !known[index] || known[index]!.communityId === observed.id);
     const memberIds = [...new Set(batch.map((post) => post.author.id))];
     const authorIds = [...new Set(unique.map((post) => post.author.id))];
-    const [community, existingPosts, existingMembers, existingMemberships] = await Promise.all([
+    const existingPosts = known.filter((_, index) => !known[index] || known[index]!.communityId === observed.id);
+    const [community, existingMembers, existingMemberships] = await Promise.all([
       db.communities.get(observed.id),
-      db.posts.bulkGet(unique.map((post) => post.id)),
       db.members.bulkGet(authorIds),
       db.memberships.bulkGet(authorIds.map((memberId) => membershipId(observed.id, memberId))),
     ]);
