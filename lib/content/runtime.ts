@@ -14,10 +14,14 @@ import type { ObservedPost } from '@/lib/model/observed';
 import { BADGE_TAG, mountBadge, type Badge } from './badge';
 import { CARD_TAG, openCard, openCardMember, refreshOpenCard } from './card';
 
-/** Collect authors this long before asking the background once (STYLE.md: ~100–200 ms). */
-const BATCH_DELAY_MS = 120;
-/** Let a burst of DOM mutations settle before scanning what was added. */
+/**
+ * Let a burst of DOM mutations settle before scanning what was added. The scan then reads
+ * everything the burst added and asks the background once (STYLE.md's batching), so no second
+ * delay is added before the message leaves.
+ */
 const SCAN_DELAY_MS = 30;
+/** Main-thread work per slice: reading posts and drawing badges yield between slices. */
+const SLICE_MS = 8;
 /** Largest batch per message; a 1,000-comment page goes as a few messages. */
 const BATCH_SIZE = 200;
 /** How long after start a claimed page may take to show its first post before we call it broken. */
@@ -72,9 +76,12 @@ class PageSession {
   private readonly summaries = new Map<string, MemberSummary>();
   private readonly pendingRoots = new Set<Element>();
   private queue: ObservedPost[] = [];
+  private readonly toRead = new Set<Element>();
+  private readonly toDraw = new Set<TrackedPost>();
   private observer: MutationObserver | undefined;
   private scanTimer: number | undefined;
-  private flushTimer: number | undefined;
+  private pumpTimer: number | undefined;
+  private scans = 0;
   private readonly abort = new AbortController();
   private parsed = 0;
   private failures: string[] = [];
@@ -98,7 +105,7 @@ class PageSession {
     this.observer?.disconnect();
     this.abort.abort();
     if (this.scanTimer !== undefined) clearTimeout(this.scanTimer);
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
   }
 
   private onMutations(records: MutationRecord[]): void {
@@ -127,22 +134,52 @@ class PageSession {
     }
   }
 
-  /** Read the posts in `root` (and the post that contains it, if one re-rendered inside). */
+  /** Queue the posts in `root` (and the post that contains it, if one re-rendered inside). */
   private scan(root: Element): void {
     const elements = this.adapter.findPosts(root);
     if (!elements.length) {
       const owner = this.trackedAncestor(root);
       if (owner) elements.push(owner);
     }
-    for (const el of elements) {
+    for (const el of elements) this.toRead.add(el);
+    this.scans += 1;
+    if (this.scans % 20 === 0) this.pruneDetached();
+    this.pump();
+  }
+
+  /**
+   * Read queued posts and draw queued badges in slices of a few milliseconds, yielding to the
+   * page between slices, so a 500-post feed never becomes one long task. When everything read
+   * is done, what it found goes to the background at once.
+   */
+  private pump(): void {
+    if (this.pumpTimer !== undefined || this.abort.signal.aborted) return;
+    const started = performance.now();
+    const overBudget = () => performance.now() - started > SLICE_MS;
+    for (const entry of this.toDraw) {
+      this.toDraw.delete(entry);
+      const summary = this.summaries.get(entry.post.author.id);
+      if (summary) this.showBadge(entry, summary);
+      if (overBudget()) return this.continueLater();
+    }
+    for (const el of this.toRead) {
+      this.toRead.delete(el);
       try {
         this.readPost(el);
       } catch (error) {
         // One failing post must not stop the others.
         this.failures.push(errorMessage(error));
       }
+      if (overBudget()) return this.continueLater();
     }
-    this.pruneDetached();
+    this.flush();
+  }
+
+  private continueLater(): void {
+    this.pumpTimer = this.ctx.setTimeout(() => {
+      this.pumpTimer = undefined;
+      this.pump();
+    }, 0);
   }
 
   private readPost(el: Element): void {
@@ -162,12 +199,10 @@ class PageSession {
     if (known?.post.id === post.id && summary) return;
     this.queue.push(post);
     if (this.queue.length >= BATCH_SIZE) this.flush();
-    else if (this.flushTimer === undefined) this.flushTimer = this.ctx.setTimeout(() => this.flush(), BATCH_DELAY_MS);
   }
 
   private flush(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
+    if (!this.queue.length) return;
     const batch = this.queue.splice(0, this.queue.length);
     for (let i = 0; i < batch.length; i += BATCH_SIZE) {
       const posts = batch.slice(i, i + BATCH_SIZE);
@@ -191,9 +226,9 @@ class PageSession {
     }
     // Posts read since the batch went out may lack a badge even when nothing changed.
     for (const entry of this.tracked.values()) {
-      const summary = this.summaries.get(entry.post.author.id);
-      if (summary && (changed.has(entry.post.author.id) || !entry.shown)) this.showBadge(entry, summary);
+      if (this.summaries.has(entry.post.author.id) && (changed.has(entry.post.author.id) || !entry.shown)) this.toDraw.add(entry);
     }
+    this.pump();
   }
 
   private showBadge(entry: TrackedPost, summary: MemberSummary): void {
@@ -226,7 +261,8 @@ class PageSession {
   }
 
   private pruneDetached(): void {
-    // Feeds that virtualise (Facebook) drop old posts from the DOM; forget them too.
+    // Feeds that virtualise (Facebook) drop old posts from the DOM; forget them too (checked
+    // every 20th scan, not on every one: it walks every tracked post).
     if (this.tracked.size < 500) return;
     for (const el of this.tracked.keys()) if (!el.isConnected) this.tracked.delete(el);
   }

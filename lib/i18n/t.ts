@@ -20,10 +20,16 @@ export function uiDirection(): 'ltr' | 'rtl' {
   return browser.i18n.getMessage('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
 }
 
+// Building an Intl formatter costs ~0.3 ms; a page with hundreds of badges formats hundreds of
+// dates, so each formatter is built once (the UI language does not change while a page lives).
+let dateFormat: Intl.DateTimeFormat | undefined;
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
 /** A date in the UI language, e.g. "23 Nov 2026" / "23 בנוב׳ 2026". */
 export function formatDate(ms: number | null): string {
   if (ms === null) return '—';
-  return new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium' }).format(ms);
+  dateFormat ??= new Intl.DateTimeFormat(uiLanguage(), { dateStyle: 'medium' });
+  return dateFormat.format(ms);
 }
 
 /** "3 hours ago" / "לפני 3 שעות", with Intl's own wording. */
@@ -38,7 +44,7 @@ export function formatRelative(ms: number | null, now = Date.now()): string {
     ['hour', 3_600],
     ['minute', 60],
   ];
-  const format = new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' });
+  const format = (relativeFormat ??= new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' }));
   for (const [unit, size] of steps) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }
