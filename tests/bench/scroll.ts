@@ -1,0 +1,145 @@
+/**
+ * Scenario 2, "infinite scroll": a Facebook group feed grows by 50 posts and comments at a
+ * time, 20 times, as it does while a manager scrolls. For each append: time until all 50 have
+ * badges, the long tasks after it, and the main-thread time it cost, in Kehila's browser and
+ * (for the costs) in the baseline browser doing the same appends.
+ */
+import { FACEBOOK_GROUP_ID, facebookFeedUnits, facebookGroupFeed } from './facebook-feed';
+import {
+  badgeCount,
+  log,
+  median,
+  openCdp,
+  percentile,
+  ratio,
+  readProbe,
+  round,
+  type BenchBrowser,
+  type BenchResult,
+  type ProfileOptions,
+} from './harness';
+import { profilePage, profileWorker, saveProfile } from './profile';
+
+export const SCENARIO = '2-infinite-scroll';
+const TARGET = 'p95 from append to badges < 100 ms';
+const P95_TARGET_MS = 100;
+const APPENDS = 20;
+const ITEMS_PER_APPEND = 50;
+const INITIAL_ITEMS = 50;
+/** Quiet time after each append (and after its badges) before its cost is read. */
+const SETTLE_MS = 400;
+
+/** The feed page the scroll starts from (its own address, so it is not scenario 1's page). */
+export const SCROLL_URL = `https://www.facebook.com/groups/${FACEBOOK_GROUP_ID}/?sorting_setting=CHRONOLOGICAL`;
+
+export function scrollPage(): { url: string; html: () => string } {
+  const feed = facebookGroupFeed(INITIAL_ITEMS, 21);
+  return { url: SCROLL_URL, html: () => feed.html };
+}
+
+interface AppendSample {
+  /** From the append until its 50 items had badges (Kehila only). */
+  badgesMs?: number;
+  longestTaskMs: number;
+  mainThreadMs: number;
+  scriptMs: number;
+}
+
+async function scrollSequence(browser: BenchBrowser, sequence: number, profile?: ProfileOptions): Promise<AppendSample[]> {
+  const page = await browser.context.newPage();
+  if (profile) {
+    // One more Kehila sequence, CPU-profiled in the page and the service worker, not counted.
+    try {
+      const worker = await profileWorker(browser.context, page, () => profilePage(browser.context, page, () => appendAll(browser, page, sequence)));
+      saveProfile(profile.dir, 'scroll-page', worker.result.profile, profile.extensionDir);
+      saveProfile(profile.dir, 'scroll-worker', worker.profile, profile.extensionDir);
+      return worker.result.result;
+    } finally {
+      await page.close();
+    }
+  }
+  try {
+    return await appendAll(browser, page, sequence);
+  } finally {
+    await page.close();
+  }
+}
+
+async function appendAll(browser: BenchBrowser, page: import('playwright-core').Page, sequence: number): Promise<AppendSample[]> {
+  const cdp = await openCdp(browser.context, page);
+  const metrics = async () => {
+    const { metrics: list } = await cdp.send('Performance.getMetrics');
+    const get = (name: string) => (list.find((metric) => metric.name === name)?.value ?? 0) * 1000;
+    return { task: get('TaskDuration'), script: get('ScriptDuration') };
+  };
+  await page.goto(SCROLL_URL, { waitUntil: 'load' });
+  const isKehila = browser.label === 'kehila';
+  if (isKehila) await waitForCount(page, INITIAL_ITEMS, 20_000);
+  await page.waitForTimeout(SETTLE_MS * 2);
+
+  const samples: AppendSample[] = [];
+  for (let append = 0; append < APPENDS; append += 1) {
+    const chunk = facebookFeedUnits({ items: ITEMS_PER_APPEND, firstPosition: 100_000 + sequence * 10_000 + append * 100, seed: 1000 + append });
+    const before = await metrics();
+    const expected = (isKehila ? await badgeCount(page) : 0) + ITEMS_PER_APPEND;
+    const appendedAt = await page.evaluate((html) => {
+      const at = performance.now();
+      document.querySelector('[role="feed"]')!.insertAdjacentHTML('beforeend', html);
+      return at;
+    }, chunk.html);
+    if (isKehila) await waitForCount(page, expected, 10_000);
+    let probe = await readProbe(page);
+    const badgesAt = isKehila ? probe.badges.find(([, count]) => count >= expected)?.[0] : undefined;
+    const quietFrom = Math.max(appendedAt, badgesAt ?? 0) + SETTLE_MS;
+    if (probe.now < quietFrom) await page.waitForTimeout(quietFrom - probe.now);
+    const after = await metrics();
+    probe = await readProbe(page);
+    samples.push({
+      badgesMs: badgesAt === undefined ? (isKehila ? Number.POSITIVE_INFINITY : undefined) : badgesAt - appendedAt,
+      // Tasks that started after the append's own task (which parses the new markup, as the site would).
+      longestTaskMs: Math.max(0, ...probe.longTasks.filter(([start]) => start > appendedAt).map(([, duration]) => duration)),
+      mainThreadMs: after.task - before.task,
+      scriptMs: after.script - before.script,
+    });
+  }
+  return samples;
+}
+
+async function waitForCount(page: import('playwright-core').Page, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await badgeCount(page)) < count && Date.now() < deadline) await page.waitForTimeout(10);
+}
+
+export async function scrollScenario(kehila: BenchBrowser, baseline: BenchBrowser, runs: number, profile?: ProfileOptions): Promise<BenchResult> {
+  const sequences = runs >= 2 ? 2 : 1;
+  const samples: Record<'kehila' | 'baseline', AppendSample[]> = { kehila: [], baseline: [] };
+  for (let sequence = 0; sequence < sequences; sequence += 1) {
+    const order = sequence % 2 === 0 ? [kehila, baseline] : [baseline, kehila];
+    for (const browser of order) {
+      samples[browser.label].push(...(await scrollSequence(browser, sequence)));
+      log(`${SCENARIO}: ${browser.label} sequence ${sequence + 1}/${sequences}`);
+    }
+  }
+  if (profile) await scrollSequence(kehila, sequences, profile);
+  const badges = samples.kehila.map((sample) => sample.badgesMs ?? Number.POSITIVE_INFINITY);
+  const task = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.mainThreadMs));
+  const script = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.scriptMs));
+  const longest = (label: 'kehila' | 'baseline') => Math.max(...samples[label].map((sample) => sample.longestTaskMs));
+  const p95 = percentile(badges, 95);
+  return {
+    scenario: SCENARIO,
+    appends: APPENDS * sequences,
+    postsPerAppend: ITEMS_PER_APPEND,
+    medianMs: round(median(badges)),
+    p95Ms: round(p95),
+    maxMs: round(Math.max(...badges)),
+    addedMainThreadMsPerAppend: round(task('kehila') - task('baseline')),
+    mainThreadRatio: ratio(task('kehila'), task('baseline')),
+    baselineMainThreadMsPerAppend: round(task('baseline')),
+    addedScriptMsPerAppend: round(script('kehila') - script('baseline')),
+    longestTaskMs: round(longest('kehila')),
+    baselineLongestTaskMs: round(longest('baseline')),
+    target: TARGET,
+    met: p95 < P95_TARGET_MS,
+  };
+}
