@@ -82,6 +82,13 @@ export function App() {
       </h1>
       <h2>{t('popupThisSite')}</h2>
       {site && <SitePanel {...sitePanel(site, track, untrack)} status={status} />}
+      {site?.state === 'tracked' && site.origin && (
+        <p>
+          <button type="button" className="secondary" data-action="selectors" onClick={() => void openDashboard(site.origin)}>
+            {t('popupSelectors')}
+          </button>
+        </p>
+      )}
       {issues && issues.length > 0 && (
         <>
           <h2>{t('popupNeedsAttention')}</h2>
@@ -97,13 +104,6 @@ export function App() {
         </>
       )}
       <h2>{t('popupCommunities')}</h2>
-      {site?.state === 'tracked' && site.origin && (
-        <p>
-          <button type="button" className="secondary" data-action="selectors" onClick={() => void openDashboard(site.origin)}>
-            {t('popupSelectors')}
-          </button>
-        </p>
-      )}
       {communities && (
         <CommunityTable
           rows={rows}
