@@ -3,10 +3,10 @@
  * (types only via z.infer). The background validates each message once, at its door.
  */
 import { z } from 'zod/mini';
-import { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
+import { EntityId, ObservedCommunity, ObservedPost, WebUrl } from '@/lib/model/observed';
 import { ROLES } from '@/lib/model/member';
 
-const id = z.string().check(z.minLength(1), z.maxLength(512));
+const id = EntityId;
 const origin = z.string().check(
   z.maxLength(300),
   z.refine((value) => {
@@ -20,17 +20,7 @@ const origin = z.string().check(
   }, 'Expected an http(s) origin such as https://forum.example.org'),
 );
 
-const webUrl = z.string().check(
-  z.maxLength(2048),
-  z.refine((value) => {
-    try {
-      const { protocol } = new URL(value);
-      return protocol === 'https:' || protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'Expected an http(s) address'),
-);
+const webUrl = WebUrl;
 
 export const NOTE_MAX_LENGTH = 5000;
 export const TAG_MAX_LENGTH = 40;

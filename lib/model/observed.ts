@@ -21,12 +21,22 @@ export type Platform = z.infer<typeof Platform>;
 
 /** Longest post text kept; the rest is dropped (DESIGN: text is capped). */
 export const MAX_TEXT_LENGTH = 4000;
-const id = z.string().check(z.minLength(1), z.maxLength(512));
+/** Every id Kehila stores: a non-empty string of bounded length. */
+export const EntityId = z.string().check(z.minLength(1), z.maxLength(512));
+const id = EntityId;
 /** A web address: anything else (javascript:, data:) could run if a page rendered it as a link. */
-const webUrl = z.string().check(
+export const WebUrl = z.string().check(
   z.maxLength(2048),
-  z.refine((value) => /^https?:\/\//i.test(value), 'Expected an http(s) URL'),
+  z.refine((value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'https:' || protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'Expected an http(s) address'),
 );
+const webUrl = WebUrl;
 
 export const ObservedAuthor = z.object({
   id,
