@@ -27,8 +27,8 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
 
   return {
     async 'observe/posts'({ community, posts }) {
-      const result = await ingestObservation(db, community, posts);
-      return { stored: result.added + result.updated, summaries: await memberSummaries(db, community.id, result.memberIds) };
+      const { added, updated, summaries } = await ingestObservation(db, community, posts);
+      return { stored: added + updated, summaries };
     },
     async 'members/summaries'({ communityId, memberIds }) {
       return memberSummaries(db, communityId, memberIds);

@@ -1,5 +1,8 @@
+import type { MemberSummary } from '@/lib/messages/schema';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import type { KehilaDb } from './db';
+import { membershipId } from './keys';
+import { currentNoteCounts, summaryOf } from './members';
 import type { Community, Member, Membership, Post } from './types';
 
 export const DEFAULT_RESPONSE_TARGET_HOURS = 24;
@@ -9,13 +12,22 @@ export interface IngestResult {
   added: number;
   /** Posts seen before and updated. */
   updated: number;
-  memberIds: string[];
+  /** Badge data for every author in the batch, from the rows this ingest wrote. */
+  summaries: MemberSummary[];
 }
 
 /**
+ * A member or membership seen again within this long keeps its stored last-seen time, so a page
+ * re-read (a revisit, a re-render, the next scroll batch) does not rewrite rows that did not
+ * change. Counters and names are always written when they change.
+ */
+export const SEEN_RESOLUTION_MS = 10 * 60_000;
+
+/**
  * Store what a page showed: upsert the community, its members, their memberships and the
- * posts, in one transaction. A post seen again is updated in place (never duplicated) and keeps
- * its first observation time; counters move only for what is new.
+ * posts, in one transaction, and answer with the badge data of the batch's authors from the
+ * rows it just wrote. A post seen again is updated in place (never duplicated) and keeps its
+ * first observation time; counters move only for what is new.
  */
 export async function ingestObservation(
   db: KehilaDb,
@@ -25,46 +37,63 @@ export async function ingestObservation(
 ): Promise<IngestResult> {
   // The same post may arrive twice in one batch (a re-render): the last reading wins.
   const batch = [...new Map(posts.filter((post) => post.communityId === observed.id).map((post) => [post.id, post])).values()];
+  const memberIds = [...new Set(batch.map((post) => post.author.id))];
 
-  return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts], async () => {
+  return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
+    const [known, community, existingMembers, existingMemberships] = await Promise.all([
+      db.posts.bulkGet(batch.map((post) => post.id)),
+      db.communities.get(observed.id),
+      db.members.bulkGet(memberIds),
+      db.memberships.bulkGet(memberIds.map((memberId) => membershipId(observed.id, memberId))),
+    ]);
     // A post belongs to the community it was first seen in. One seen again under another
     // (the old page's posts, still on screen just after an in-app navigation) is left alone.
-    const known = await db.posts.bulkGet(batch.map((post) => post.id));
-    const unique = batch.filter((_, index) => !known[index] || known[index]!.communityId === observed.id);
-    const memberIds = [...new Set(batch.map((post) => post.author.id))];
-    const authorIds = [...new Set(unique.map((post) => post.author.id))];
-    const existingPosts = known.filter((_, index) => !known[index] || known[index]!.communityId === observed.id);
-    const [community, existingMembers, existingMemberships] = await Promise.all([
-      db.communities.get(observed.id),
-      db.members.bulkGet(authorIds),
-      db.memberships.bulkGet(authorIds.map((memberId) => membershipId(observed.id, memberId))),
-    ]);
+    const kept = batch.flatMap((post, index) => (!known[index] || known[index].communityId === observed.id ? [{ post, previous: known[index] }] : []));
 
     const members = new Map<string, Member>();
     existingMembers.forEach((member) => member && members.set(member.id, member));
     const memberships = new Map<string, Membership>();
     existingMemberships.forEach((membership) => membership && memberships.set(membership.memberId, membership));
+    const changedMembers = new Set<Member>();
+    const changedMemberships = new Set<Membership>();
     let newMemberships = 0;
     let added = 0;
 
-    const rows: Post[] = unique.map((post, index) => {
-      const previous = existingPosts[index];
+    const rows: Post[] = kept.map(({ post, previous }) => {
       const author = post.author;
-      const member = members.get(author.id) ?? newMember(author, observed, now);
-      member.lastSeenAt = Math.max(member.lastSeenAt, now);
-      if (!member.displayNames.includes(author.name)) member.displayNames = [author.name, ...member.displayNames].slice(0, 10);
-      member.profileUrl = author.profileUrl ?? member.profileUrl;
-      members.set(member.id, member);
+      let member = members.get(author.id);
+      if (!member) {
+        member = newMember(author, observed, now);
+        members.set(member.id, member);
+        changedMembers.add(member);
+      }
+      if (now - member.lastSeenAt >= SEEN_RESOLUTION_MS) {
+        member.lastSeenAt = now;
+        changedMembers.add(member);
+      }
+      if (!member.displayNames.includes(author.name)) {
+        member.displayNames = [author.name, ...member.displayNames].slice(0, 10);
+        changedMembers.add(member);
+      }
+      if (author.profileUrl && author.profileUrl !== member.profileUrl) {
+        member.profileUrl = author.profileUrl;
+        changedMembers.add(member);
+      }
 
       let membership = memberships.get(author.id);
       if (!membership) {
         membership = { id: membershipId(observed.id, author.id), communityId: observed.id, memberId: author.id, firstSeenAt: now, lastSeenAt: now, postCount: 0 };
         memberships.set(author.id, membership);
         newMemberships += 1;
+        changedMemberships.add(membership);
       }
-      membership.lastSeenAt = Math.max(membership.lastSeenAt, now);
+      if (now - membership.lastSeenAt >= SEEN_RESOLUTION_MS) {
+        membership.lastSeenAt = now;
+        changedMemberships.add(membership);
+      }
       if (!previous) {
         membership.postCount += 1;
+        changedMemberships.add(membership);
         added += 1;
       }
       return {
@@ -94,18 +123,19 @@ export async function ingestObservation(
       postCount: base.postCount + added,
       lastActivityAt: Math.max(base.lastActivityAt, now),
     };
-    await Promise.all([
+    const authors = memberIds.map((memberId) => members.get(memberId));
+    const [noteCounts] = await Promise.all([
+      currentNoteCounts(db, authors, now),
       db.communities.put(updatedCommunity),
-      db.members.bulkPut([...members.values()]),
-      db.memberships.bulkPut([...memberships.values()]),
+      changedMembers.size ? db.members.bulkPut([...changedMembers]) : undefined,
+      changedMemberships.size ? db.memberships.bulkPut([...changedMemberships]) : undefined,
       db.posts.bulkPut(rows),
     ]);
-    return { added, updated: rows.length - added, memberIds };
+    const summaries = authors.flatMap((member) =>
+      member ? [summaryOf(member, memberships.get(member.id), observed.id, noteCounts.get(member.id) ?? member.noteCount)] : [],
+    );
+    return { added, updated: rows.length - added, summaries };
   });
-}
-
-export function membershipId(communityId: string, memberId: string): string {
-  return `${communityId}|${memberId}`;
 }
 
 function newMember(author: ObservedPost['author'], community: ObservedCommunity, now: number): Member {
@@ -120,6 +150,8 @@ function newMember(author: ObservedPost['author'], community: ObservedCommunity,
     tags: [],
     role: 'member',
     linkedTo: null,
+    noteCount: 0,
+    notesExpireAt: null,
   };
 }
 

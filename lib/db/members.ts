@@ -1,48 +1,57 @@
 import type { MemberDetail, MemberSummary, NoteView } from '@/lib/messages/schema';
 import type { Role } from '@/lib/model/member';
 import type { KehilaDb } from './db';
-import { membershipId } from './ingest';
-import type { Note } from './types';
+import { membershipId } from './keys';
+import { counterIsStale, isLive, noteCounter } from './note-count';
+import type { Member, Membership, Note } from './types';
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
 /**
- * Badge data for these members in one community: a few indexed reads, however large the
- * database (memberships and members by primary key, notes by the memberId index).
+ * Badge data for these members in one community: two key reads per member however large the
+ * database (the member row, which carries its live note count, and the membership row). Only a
+ * member with a note that expired since it was counted has its notes read.
  */
 export async function memberSummaries(db: KehilaDb, communityId: string, memberIds: readonly string[], now = Date.now()): Promise<MemberSummary[]> {
   const ids = [...new Set(memberIds)];
   return db.transaction('r', [db.members, db.memberships, db.notes], async () => {
-    const [members, memberships, notes] = await Promise.all([
+    const [members, memberships] = await Promise.all([
       db.members.bulkGet(ids),
       db.memberships.bulkGet(ids.map((memberId) => membershipId(communityId, memberId))),
-      db.notes.where('memberId').anyOf(ids).toArray(),
     ]);
-    const noteCounts = new Map<string, number>();
-    for (const note of notes) {
-      if (isLive(note, now)) noteCounts.set(note.memberId, (noteCounts.get(note.memberId) ?? 0) + 1);
-    }
+    const noteCounts = await currentNoteCounts(db, members, now);
     return ids.flatMap((memberId, index): MemberSummary[] => {
       const member = members[index];
-      if (!member) return [];
-      const membership = memberships[index];
-      return [
-        {
-          memberId,
-          communityId,
-          name: member.displayNames[0] ?? memberId,
-          postCount: membership?.postCount ?? 0,
-          firstSeenAt: membership?.firstSeenAt ?? null,
-          lastSeenAt: membership?.lastSeenAt ?? null,
-          noteCount: noteCounts.get(memberId) ?? 0,
-          tags: member.tags,
-          role: member.role,
-        },
-      ];
+      return member ? [summaryOf(member, memberships[index], communityId, noteCounts.get(memberId) ?? member.noteCount)] : [];
     });
   });
+}
+
+/** What a badge shows for a member in a community, from the rows that hold it. */
+export function summaryOf(member: Member, membership: Membership | undefined, communityId: string, noteCount = member.noteCount): MemberSummary {
+  return {
+    memberId: member.id,
+    communityId,
+    name: member.displayNames[0] ?? member.id,
+    postCount: membership?.postCount ?? 0,
+    firstSeenAt: membership?.firstSeenAt ?? null,
+    lastSeenAt: membership?.lastSeenAt ?? null,
+    noteCount,
+    tags: member.tags,
+    role: member.role,
+  };
+}
+
+/**
+ * Recount the notes of members whose stored count includes a note that has expired since
+ * (rare: only notes given an expiry). Call inside a transaction that includes `notes`.
+ */
+export async function currentNoteCounts(db: KehilaDb, members: readonly (Member | undefined)[], now: number): Promise<Map<string, number>> {
+  const stale = members.filter((member): member is Member => !!member && counterIsStale(member, now));
+  const counts = await Promise.all(stale.map(async (member) => noteCounter(await db.notes.where('memberId').equals(member.id).toArray(), now).noteCount));
+  return new Map(stale.map((member, index) => [member.id, counts[index]!]));
 }
 
 export async function memberDetail(db: KehilaDb, memberId: string, communityId: string | null, now = Date.now()): Promise<MemberDetail> {
@@ -76,10 +85,6 @@ export async function tagMember(db: KehilaDb, memberId: string, add: readonly st
 export async function setMemberRole(db: KehilaDb, memberId: string, role: Role): Promise<void> {
   const updated = await db.members.update(memberId, { role });
   if (!updated) throw new NotFoundError(`No member ${memberId}`);
-}
-
-export function isLive(note: Note, now: number): boolean {
-  return note.deletedAt === null && (note.expiresAt === null || note.expiresAt > now);
 }
 
 export function noteView(note: Note): NoteView {

@@ -1,5 +1,6 @@
 import type { Transaction } from 'dexie';
-import type { Community, Membership, Note, Post } from './types';
+import type { Community, Member, Membership, Note, Post } from './types';
+import { noteCounter } from './note-count';
 
 export interface SchemaVersion {
   version: number;
@@ -20,6 +21,14 @@ const V1 = {
   alerts: 'id, communityId, kind, openedAt, resolvedAt',
 };
 
+const V2 = {
+  ...V1,
+  posts: 'id, communityId, memberId, threadId, [communityId+publishedAt], [communityId+observedAt], [memberId+observedAt]',
+  memberships: 'id, communityId, memberId, [communityId+lastSeenAt]',
+  trackedSites: 'origin',
+  adapterIssues: 'id, adapter, origin, at',
+};
+
 /**
  * Every schema the extension has shipped, oldest first. Add a version, never edit one that
  * shipped; each new version comes with a case in tests/unit/db-migrations.test.ts.
@@ -30,14 +39,19 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     // v2: per-community memberships (what a badge shows, in O(1)), tracked forum origins,
     // adapter health, and member lookups by community for the popup.
     version: 2,
-    stores: {
-      ...V1,
-      posts: 'id, communityId, memberId, threadId, [communityId+publishedAt], [communityId+observedAt], [memberId+observedAt]',
-      memberships: 'id, communityId, memberId, [communityId+lastSeenAt]',
-      trackedSites: 'origin',
-      adapterIssues: 'id, adapter, origin, at',
-    },
+    stores: V2,
     upgrade: backfillMemberships,
+  },
+  {
+    // v3: every post write cost seven index entries; the single-field communityId and memberId
+    // indexes repeated the compound ones that start with them (query those with a range on the
+    // compound index). Members carry their live note count, so a badge is two key reads.
+    version: 3,
+    stores: {
+      ...V2,
+      posts: 'id, threadId, [communityId+observedAt], [communityId+publishedAt], [memberId+observedAt]',
+    },
+    upgrade: countMemberNotes,
   },
 ];
 
@@ -94,5 +108,25 @@ async function backfillMemberships(tx: Transaction): Promise<void> {
       // v1 rows already had lastActivityAt (it is indexed): never move it back, e.g. to 0 for a
       // community opened before any of its posts were stored.
       Object.assign(community, { ...counter, lastActivityAt: Math.max(community.lastActivityAt ?? 0, counter.lastActivityAt) });
+    });
+}
+
+/** v2 → v3: each member's live note count and the earliest expiry among those notes. */
+async function countMemberNotes(tx: Transaction): Promise<void> {
+  const now = Date.now();
+  const notesByMember = new Map<string, Note[]>();
+  await tx
+    .table<Note>('notes')
+    .toCollection()
+    .each((note) => {
+      const list = notesByMember.get(note.memberId);
+      if (list) list.push(note);
+      else notesByMember.set(note.memberId, [note]);
+    });
+  await tx
+    .table<Member>('members')
+    .toCollection()
+    .modify((member) => {
+      Object.assign(member, noteCounter(notesByMember.get(member.id) ?? [], now));
     });
 }

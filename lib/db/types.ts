@@ -32,6 +32,10 @@ export interface Member {
   role: Role;
   /** Same person on another platform (reversible merge): the id of the member this one joins. */
   linkedTo: string | null;
+  /** Live notes about this member (kept with every note write), so a badge reads no notes. */
+  noteCount: number;
+  /** The earliest expiry among those notes: from then on the count is recounted from the notes. */
+  notesExpireAt: number | null;
 }
 
 /** A member's presence in one community: what the badge shows, kept by ingest. */

@@ -306,6 +306,43 @@ export async function seedInWorker(config: SeedConfig): Promise<SeedReport> {
   rows.posts = written;
   lap('posts', phase);
 
+  // Notes: mostly on active members; some expired, some deleted (tombstones).
+  phase = performance.now();
+  const notes: object[] = [];
+  const noteCounts = new Array<number>(count).fill(0);
+  const memberNotes = new Map<number, { noteCount: number; notesExpireAt: number | null }>();
+  for (let n = 0; n < config.notes; n += 1) {
+    const c = int(0, count - 1);
+    const member = c + count * zipf(perCommunity);
+    const createdAt = from + Math.floor(random() * config.days * day);
+    const deletedAt = random() < 0.03 ? createdAt + day : null;
+    const expiresAt = random() < 0.05 ? createdAt + 7 * day : null;
+    const withCommunity = random() < 0.8;
+    const live = deletedAt === null && (expiresAt === null || expiresAt > config.now);
+    if (withCommunity && live) noteCounts[c]! += 1;
+    if (live) {
+      // What lib/db/note-count.ts keeps on the member row.
+      const counter = memberNotes.get(member) ?? { noteCount: 0, notesExpireAt: null };
+      counter.noteCount += 1;
+      if (expiresAt !== null) counter.notesExpireAt = counter.notesExpireAt === null ? expiresAt : Math.min(counter.notesExpireAt, expiresAt);
+      memberNotes.set(member, counter);
+    }
+    notes.push({
+      id: `bench-note-${n}`,
+      memberId: memberIdOf(member),
+      communityId: withCommunity ? communities[c]!.id : null,
+      postId: null,
+      body: text(20, 400),
+      author: 'Bench Manager',
+      createdAt,
+      updatedAt: createdAt,
+      expiresAt,
+      deletedAt,
+    });
+  }
+  await writeAll('notes', notes);
+  lap('notes', phase);
+
   // Members, with a few tags and roles.
   phase = performance.now();
   const tags = ['customer', 'vip', 'beta-tester', 'partner', 'investor', 'churn-risk', 'press', 'לקוח'];
@@ -327,39 +364,12 @@ export async function seedInWorker(config: SeedConfig): Promise<SeedReport> {
       tags: Array.from(new Set(Array.from({ length: tagCount }, () => tags[int(0, tags.length - 1)]!))),
       role: random() < 0.05 ? roles[int(0, roles.length - 1)] : 'member',
       linkedTo: null,
+      ...(memberNotes.get(index) ?? { noteCount: 0, notesExpireAt: null }),
     });
   }
   await writeAll('members', members);
   await writeAll('memberships', [...memberships.values()]);
   lap('membersAndMemberships', phase);
-
-  // Notes: mostly on active members; some expired, some deleted (tombstones).
-  phase = performance.now();
-  const notes: object[] = [];
-  const noteCounts = new Array<number>(count).fill(0);
-  for (let n = 0; n < config.notes; n += 1) {
-    const c = int(0, count - 1);
-    const member = c + count * zipf(perCommunity);
-    const createdAt = from + Math.floor(random() * config.days * day);
-    const deletedAt = random() < 0.03 ? createdAt + day : null;
-    const expiresAt = random() < 0.05 ? createdAt + 7 * day : null;
-    const withCommunity = random() < 0.8;
-    if (withCommunity && deletedAt === null && (expiresAt === null || expiresAt > config.now)) noteCounts[c]! += 1;
-    notes.push({
-      id: `bench-note-${n}`,
-      memberId: memberIdOf(member),
-      communityId: withCommunity ? communities[c]!.id : null,
-      postId: null,
-      body: text(20, 400),
-      author: 'Bench Manager',
-      createdAt,
-      updatedAt: createdAt,
-      expiresAt,
-      deletedAt,
-    });
-  }
-  await writeAll('notes', notes);
-  lap('notes', phase);
 
   // Communities with their counters, and a rollup per community per day.
   phase = performance.now();

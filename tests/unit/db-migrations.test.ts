@@ -14,7 +14,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { KehilaDb } from '@/lib/db/db';
-import { ingestObservation, membershipId } from '@/lib/db/ingest';
+import { ingestObservation } from '@/lib/db/ingest';
+import { membershipId } from '@/lib/db/keys';
 import { SCHEMA_VERSIONS } from '@/lib/db/schema';
 import type { Alert, Community, Interaction, Member, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
 import { dumpDb } from './helpers/db';
@@ -33,6 +34,8 @@ interface VersionCase {
 }
 
 const DAY = 86_400_000;
+/** A member row as v1 and v2 wrote it: before the note counter. */
+type MemberV1 = Omit<Member, 'noteCount' | 'notesExpireAt'>;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
 
 const FORUM = 'discourse:forum.example.org';
@@ -56,7 +59,7 @@ function seedV1(): Seed {
     lastActivityAt,
     ...extra,
   });
-  const member = (id: string, platform: Member['platform'], names: string[], extra: Partial<Member> = {}): Member => ({
+  const member = (id: string, platform: Member['platform'], names: string[], extra: Partial<MemberV1> = {}): MemberV1 => ({
     id,
     platform,
     displayNames: names,
@@ -225,9 +228,71 @@ async function expectV2Backfill(db: KehilaDb, seed: Seed): Promise<void> {
   expect(await db.posts.where('[memberId+observedAt]').between(['reddit:zoe', 0], ['reddit:zoe', Infinity]).count()).toBe(3);
 }
 
+// ---------------------------------------------------------------------------------------------
+// v2: memberships, tracked sites and adapter issues; posts carried single-field indexes.
+
+function seedV2(): Seed {
+  const v1 = seedV1();
+  const posts = v1.posts as Post[];
+  const memberships = new Map<string, Row>();
+  for (const post of posts) {
+    const id = membershipId(post.communityId, post.memberId);
+    const row = (memberships.get(id) as { postCount: number } | undefined) ?? { id, communityId: post.communityId, memberId: post.memberId, firstSeenAt: post.firstObservedAt, lastSeenAt: post.observedAt, postCount: 0 };
+    row.postCount += 1;
+    memberships.set(id, row);
+  }
+  const counters = { memberCount: 2, postCount: 4, noteCount: 2 };
+  return {
+    ...v1,
+    communities: (v1.communities as Community[]).map((community) => ({ ...community, ...counters })),
+    memberships: [...memberships.values()],
+    trackedSites: [
+      { origin: 'https://forum.example.org', addedAt: T0 },
+      { origin: 'https://board.example.net', addedAt: T0 + DAY, rule: { origin: 'https://board.example.net', post: '.msg', author: '.who a' } },
+    ],
+    adapterIssues: [
+      { id: 'phpbb|https://board.example.net', adapter: 'phpbb', origin: 'https://board.example.net', pageKind: 'topic', url: 'https://board.example.net/viewtopic.php?t=1', message: 'no posts', at: T0 + 2 * DAY },
+    ],
+  };
+}
+
+/**
+ * v2 → v3: every member row carries its live note count and the earliest expiry among those
+ * notes; posts are still found by community, member and thread through the indexes that stay.
+ */
+async function expectV3NoteCounters(db: KehilaDb, seed: Seed): Promise<void> {
+  const notes = seed.notes as Note[];
+  const now = Date.now();
+  for (const member of seed.members as MemberV1[]) {
+    const live = notes.filter((note) => note.memberId === member.id && note.deletedAt === null && (note.expiresAt === null || note.expiresAt > now));
+    const stored = (await db.members.get(member.id))!;
+    expect({ id: member.id, noteCount: stored.noteCount }).toEqual({ id: member.id, noteCount: live.length });
+  }
+  // Spelled out: ann has two live notes and a tombstone; zoe's community note expired (T0 + 30 days
+  // is long past), her note without a community is live; the lurker has one.
+  expect(await db.members.get(`${FORUM}:ann`)).toMatchObject({ noteCount: 2, notesExpireAt: null });
+  expect(await db.members.get('reddit:zoe')).toMatchObject({ noteCount: 1, notesExpireAt: null });
+  expect(await db.members.get(`${QUIET}:lurker`)).toMatchObject({ noteCount: 1, notesExpireAt: null });
+  expect(await db.members.get('reddit:sam')).toMatchObject({ noteCount: 0, notesExpireAt: null });
+
+  const posts = seed.posts as Post[];
+  const indexes = db.posts.schema.indexes.map((index) => index.name).sort();
+  expect(indexes).toEqual(['[communityId+observedAt]', '[communityId+publishedAt]', '[memberId+observedAt]', 'threadId']);
+  const inForum = await db.posts.where('[communityId+observedAt]').between([FORUM, -Infinity], [FORUM, Infinity]).primaryKeys();
+  expect(inForum.sort()).toEqual(posts.filter((post) => post.communityId === FORUM).map((post) => post.id).sort());
+  expect(await db.posts.where('threadId').equals(`${FORUM}:thread-1`).count()).toBe(posts.filter((post) => post.threadId === `${FORUM}:thread-1`).length);
+}
+
 /** Every version but the current one, by version number. */
 const CASES: Record<number, VersionCase> = {
-  1: { seed: seedV1, expectDerived: expectV2Backfill },
+  1: {
+    seed: seedV1,
+    expectDerived: async (db, seed) => {
+      await expectV2Backfill(db, seed);
+      await expectV3NoteCounters(db, seed);
+    },
+  },
+  2: { seed: seedV2, expectDerived: expectV3NoteCounters },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -335,7 +400,7 @@ describe.each(OLDER.map((version, index) => ({ version: version.version, index }
     const db = open(name);
     await db.open();
     const before = (await db.communities.toArray()).find((community) => community.postCount > 0)!;
-    const known = (await db.posts.where('communityId').equals(before.id).first())!;
+    const known = (await db.posts.where('[communityId+observedAt]').between([before.id, -Infinity], [before.id, Infinity]).first())!;
     const author = (await db.members.get(known.memberId))!;
     const observed = (id: string) => ({
       id,

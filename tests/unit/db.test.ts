@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { KehilaDb } from '@/lib/db/db';
-import { ingestObservation, membershipId } from '@/lib/db/ingest';
+import { ingestObservation, SEEN_RESOLUTION_MS } from '@/lib/db/ingest';
+import { membershipId } from '@/lib/db/keys';
 import { memberDetail, memberSummaries, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
+import { noteCounter } from '@/lib/db/note-count';
 import type { Note } from '@/lib/db/types';
 import { COMMUNITY, dumpDb, freshDb, memberKey, observedPost, OTHER_COMMUNITY } from './helpers/db';
 
@@ -44,7 +46,13 @@ describe('ingestObservation', () => {
       T0,
     );
 
-    expect(result).toEqual({ added: 3, updated: 0, memberIds: [ann, bob] });
+    expect(result).toMatchObject({ added: 3, updated: 0 });
+    // The answer carries the badges of the batch's authors, as a lookup after the write shows them.
+    expect(result.summaries).toEqual(await memberSummaries(db, COMMUNITY.id, [ann, bob], T0));
+    expect(result.summaries.map((summary) => [summary.memberId, summary.postCount])).toEqual([
+      [ann, 2],
+      [bob, 1],
+    ]);
     expect(await db.communities.toArray()).toEqual([
       {
         id: COMMUNITY.id,
@@ -72,6 +80,8 @@ describe('ingestObservation', () => {
       tags: [],
       role: 'member',
       linkedTo: null,
+      noteCount: 0,
+      notesExpireAt: null,
     });
     expect(await db.memberships.orderBy('id').toArray()).toEqual([
       { id: membershipId(COMMUNITY.id, ann), communityId: COMMUNITY.id, memberId: ann, firstSeenAt: T0, lastSeenAt: T0, postCount: 2 },
@@ -110,7 +120,8 @@ describe('ingestObservation', () => {
       T0 + HOUR,
     );
 
-    expect(result).toEqual({ added: 0, updated: 1, memberIds: [ann] });
+    expect(result).toMatchObject({ added: 0, updated: 1 });
+    expect(result.summaries.map((summary) => summary.memberId)).toEqual([ann]);
     expect(await db.posts.count()).toBe(2);
     expect(await db.posts.get(`${COMMUNITY.id}:p1`)).toEqual({
       id: `${COMMUNITY.id}:p1`,
@@ -147,6 +158,41 @@ describe('ingestObservation', () => {
     );
   });
 
+  it('does not rewrite a member or membership seen again within minutes, unless something in it changed', async () => {
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'bob')], T0);
+    const before = await dumpDb(db);
+    const soon = T0 + SEEN_RESOLUTION_MS - 1;
+
+    // The same page read again (a revisit, a re-render): posts refresh, members and memberships stay.
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'bob')], soon);
+    const after = await dumpDb(db);
+    expect(after.members).toEqual(before.members);
+    expect(after.memberships).toEqual(before.memberships);
+    expect(await db.posts.get(`${COMMUNITY.id}:p1`)).toMatchObject({ observedAt: soon, firstObservedAt: T0 });
+
+    // A new post and a new name are written at once, whatever the time.
+    await ingestObservation(db, COMMUNITY, [observedPost('p3', 'ann', { author: { name: 'Ann B.' } })], soon);
+    expect(await db.members.get(ann)).toMatchObject({ displayNames: ['Ann B.', 'ann'], lastSeenAt: T0 });
+    expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, lastSeenAt: T0 });
+
+    // Later than the resolution, last-seen moves.
+    await ingestObservation(db, COMMUNITY, [observedPost('p2', 'bob')], T0 + SEEN_RESOLUTION_MS);
+    expect(await db.members.get(bob)).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS });
+    expect(await db.memberships.get(membershipId(COMMUNITY.id, bob))).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS, postCount: 1 });
+  });
+
+  it('answers with note counts and tags as the badge shows them', async () => {
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann')], T0);
+    await addNote(db, { memberId: ann, communityId: null, postId: null, body: 'met at the meetup', author: 'me' }, T0 + 1);
+    await tagMember(db, ann, ['VIP'], []);
+
+    const { summaries } = await ingestObservation(db, COMMUNITY, [observedPost('p2', 'ann')], T0 + HOUR);
+
+    expect(summaries).toEqual([
+      { memberId: ann, communityId: COMMUNITY.id, name: 'ann', postCount: 2, firstSeenAt: T0, lastSeenAt: T0 + HOUR, noteCount: 1, tags: ['VIP'], role: 'member' },
+    ]);
+  });
+
   it('counts a new post by a known member without counting the member again', async () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann')], T0);
     const result = await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'ann')], T0 + HOUR);
@@ -176,7 +222,8 @@ describe('ingestObservation', () => {
       T0,
     );
 
-    expect(result).toEqual({ added: 1, updated: 0, memberIds: [ann] });
+    expect(result).toMatchObject({ added: 1, updated: 0 });
+    expect(result.summaries.map((summary) => summary.memberId)).toEqual([ann]);
     expect(await db.posts.toArray()).toHaveLength(1);
     expect((await db.posts.get(`${COMMUNITY.id}:p1`))?.text).toBe('second render');
     expect(await db.communities.get(COMMUNITY.id)).toMatchObject({ memberCount: 1, postCount: 1 });
@@ -187,7 +234,8 @@ describe('ingestObservation', () => {
     const stray = observedPost('q1', 'eve', {}, OTHER_COMMUNITY);
     const result = await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), stray], T0);
 
-    expect(result).toEqual({ added: 1, updated: 0, memberIds: [ann] });
+    expect(result).toMatchObject({ added: 1, updated: 0 });
+    expect(result.summaries.map((summary) => summary.memberId)).toEqual([ann]);
     expect(await db.posts.get(stray.id)).toBeUndefined();
     expect(await db.members.get(stray.author.id)).toBeUndefined();
     expect(await db.memberships.count()).toBe(1);
@@ -235,6 +283,13 @@ describe('memberSummaries', () => {
     deletedAt: null,
     ...overrides,
   });
+  /** Store notes as written before `at`, with each member's counter as notes.ts keeps it at `at`. */
+  const putNotesCountedAt = async (at: number, notes: Note[]) => {
+    await db.notes.bulkPut(notes);
+    for (const memberId of new Set(notes.map((row) => row.memberId))) {
+      await db.members.update(memberId, noteCounter(notes.filter((row) => row.memberId === memberId), at));
+    }
+  };
 
   beforeEach(async () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'ann'), observedPost('p3', 'bob')], T0);
@@ -253,7 +308,8 @@ describe('memberSummaries', () => {
 
   it('counts live notes only: deleted and expired notes do not count', async () => {
     const now = T0 + 10 * HOUR;
-    await db.notes.bulkPut([
+    // Counted an hour in, before any of them expired; by `now` two have.
+    await putNotesCountedAt(T0 + HOUR, [
       note('live', ann),
       note('no-community', ann, { communityId: null }),
       note('expires-later', ann, { expiresAt: now + HOUR }),
@@ -262,10 +318,21 @@ describe('memberSummaries', () => {
       note('deleted', ann, { body: '', deletedAt: T0 + HOUR }),
       note('bobs', bob),
     ]);
+    expect(await db.members.get(ann)).toMatchObject({ noteCount: 5, notesExpireAt: now - 1 });
 
     const [summary] = await memberSummaries(db, COMMUNITY.id, [ann], now);
-
     expect(summary?.noteCount).toBe(3);
+    // Before the first expiry the stored count is the answer.
+    expect((await memberSummaries(db, COMMUNITY.id, [ann], now - 2))[0]?.noteCount).toBe(5);
+    expect((await memberSummaries(db, COMMUNITY.id, [bob], now))[0]?.noteCount).toBe(1);
+  });
+
+  it('answers from the member row: a note count out of step with the notes shows as stored', async () => {
+    // The count is kept with every note write (addNote, deleteNote); the badge reads no notes.
+    await db.notes.bulkPut([note('live', ann)]);
+    expect((await memberSummaries(db, COMMUNITY.id, [ann], T0))[0]?.noteCount).toBe(0);
+    await db.members.update(ann, { noteCount: 1 });
+    expect((await memberSummaries(db, COMMUNITY.id, [ann], T0))[0]?.noteCount).toBe(1);
   });
 
   it('omits unknown member ids and answers each known member once', async () => {
@@ -376,6 +443,18 @@ describe('notes', () => {
     expect(await db.interactions.toArray()).toEqual([
       { id: expect.any(String), kind: 'noted', memberId: ann, communityId: COMMUNITY.id, postId: `${COMMUNITY.id}:p1`, templateId: null, at: T0 + HOUR },
     ]);
+  });
+
+  it('keeps the member’s live note count with every add and delete, in every community', async () => {
+    const memberNotes = async () => (await db.members.get(ann))?.noteCount;
+    const here = await addNote(db, { memberId: ann, communityId: COMMUNITY.id, postId: null, body: 'one', author: 'me' }, T0 + 1);
+    await addNote(db, { memberId: ann, communityId: null, postId: null, body: 'two', author: 'me' }, T0 + 2);
+    expect(await memberNotes()).toBe(2);
+    await updateNote(db, here.id, 'one, edited', T0 + 3);
+    expect(await memberNotes()).toBe(2);
+    await deleteNote(db, here.id, T0 + 4);
+    expect(await memberNotes()).toBe(1);
+    expect((await memberSummaries(db, OTHER_COMMUNITY.id, [ann], T0 + 5))[0]?.noteCount).toBe(1);
   });
 
   it('adds a note without a community without touching any counter', async () => {
