@@ -20,6 +20,10 @@ const pkg = (name) => [`^${name.replace(/\./g, '\\.')}(?:/|$)`];
 const RULE = {
   db: { regex: [...libDir('db'), ...pkg('dexie'), ...pkg('dexie-react-hooks')], message: 'Only the background and extension pages use the database (lib/db, Dexie).' },
   messages: { regex: libDir('messages'), message: 'Adapters and components do not message: the content runtime or the page does.' },
+  zodClient: {
+    regex: [`^(?:@|~|@@|~~)/lib/messages/client$`, `^(?:\\.\\.?/)+(?:lib/)?messages/client$`],
+    message: 'Content scripts send through lib/messages/page-client: zod and every message schema would load into each page Kehila reads.',
+  },
   content: { regex: libDir('content'), message: 'Site adapters are pure DOM readers; the content runtime uses them, not the reverse.' },
   react: { regex: [...pkg('react'), ...pkg('react-dom')], message: 'Site adapters render nothing: no React.' },
   browser: {
@@ -81,7 +85,7 @@ export default tseslint.config(
   },
   {
     files: ['lib/content/**', 'entrypoints/*.content/**', 'entrypoints/*.content.ts', 'entrypoints/*.content.tsx'],
-    rules: boundaries(['db']),
+    rules: boundaries(['db', 'zodClient']),
   },
   {
     files: ['components/**'],

@@ -2,8 +2,7 @@ import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/cus
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
-import { send } from '@/lib/messages/client';
-import { Broadcast } from '@/lib/messages/schema';
+import { readBroadcast, send } from '@/lib/messages/page-client';
 
 /**
  * Forums on their own domains (Discourse, phpBB, XenForo, vBulletin, schema.org, or selectors
@@ -24,9 +23,9 @@ export default defineContentScript({
 
     // The dashboard tries a custom-selector rule on this live page before saving it.
     const onRuleCheck = (raw: unknown) => {
-      const message = Broadcast.safeParse(raw);
-      if (!message.success || message.data.type !== 'rules/check') return undefined;
-      return Promise.resolve(checkRule(document, new URL(location.href), message.data.rule));
+      const message = readBroadcast(raw);
+      if (message?.type !== 'rules/check') return undefined;
+      return Promise.resolve(checkRule(document, new URL(location.href), message.rule));
     };
     browser.runtime.onMessage.addListener(onRuleCheck);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onRuleCheck));

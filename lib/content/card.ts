@@ -6,7 +6,7 @@
  * page's natural order, Escape closes and returns focus to the badge.
  */
 import type { MemberDetail, NoteView } from '@/lib/messages/schema';
-import { send } from '@/lib/messages/client';
+import { send } from '@/lib/messages/page-client';
 import { formatDate, t, uiDirection, uiLanguage } from '@/lib/i18n/t';
 import { CARD_CSS } from './styles';
 import { h } from './dom';

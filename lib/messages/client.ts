@@ -1,19 +1,12 @@
 import { browser } from 'wxt/browser';
+import { MessageError } from './errors';
 import { Envelope, Responses, type RequestInput, type RequestType, type ResponseOf } from './schema';
 
-export class MessageError extends Error {
-  override name = 'MessageError';
-  constructor(
-    readonly type: RequestType,
-    readonly code: string,
-    message: string,
-  ) {
-    super(`${type}: ${message}`);
-  }
-}
+export { MessageError };
 
 /**
- * Send a request to the background and return its validated answer. Errors are rethrown with
+ * Send a request to the background and return its validated answer (extension pages; content
+ * scripts use page-client.ts). Errors are rethrown with
  * the message type in them, so a failure in the page says which request failed.
  */
 export async function send<T extends RequestType>(request: RequestInput<T> & { type: T }): Promise<ResponseOf<T>> {

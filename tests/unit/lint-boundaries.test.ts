@@ -71,15 +71,15 @@ const BOUNDARIES: Boundary[] = [
   {
     folder: 'lib/content',
     files: ['lib/content/some-runtime.ts'],
-    forbidden: ['@/lib/db/db', '@/lib/db/types', '../db/ingest', '~/lib/db', 'dexie', 'dexie-react-hooks'],
-    allowed: ['@/lib/messages/client', 'wxt/browser', '@/lib/adapters', './dom', '@/lib/model/member'],
+    forbidden: ['@/lib/db/db', '@/lib/db/types', '../db/ingest', '~/lib/db', 'dexie', 'dexie-react-hooks', '@/lib/messages/client', '../messages/client'],
+    allowed: ['@/lib/messages/page-client', '@/lib/messages/schema', 'wxt/browser', '@/lib/adapters', './dom', '@/lib/model/member'],
     noExtensionGlobals: false,
   },
   {
     folder: 'entrypoints/*.content',
     files: ['entrypoints/forum.content/index.ts', 'entrypoints/reddit.content/ui.tsx', 'entrypoints/hn.content.ts'],
-    forbidden: ['@/lib/db/db', '../../lib/db/db', 'dexie'],
-    allowed: ['@/lib/content/runtime', '@/lib/adapters', 'wxt/browser'],
+    forbidden: ['@/lib/db/db', '../../lib/db/db', 'dexie', '@/lib/messages/client', '../../lib/messages/client'],
+    allowed: ['@/lib/content/runtime', '@/lib/adapters', 'wxt/browser', '@/lib/messages/page-client'],
     noExtensionGlobals: false,
   },
   {

@@ -9,6 +9,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/entrypoints/background/handlers';
 import type { KehilaDb } from '@/lib/db/db';
 import { MessageError, send } from '@/lib/messages/client';
+import { readBroadcast, send as pageSend } from '@/lib/messages/page-client';
 import { routeMessage, type Handlers } from '@/lib/messages/router';
 import { Request, Responses, type Broadcast, type Envelope, type RequestType } from '@/lib/messages/schema';
 import { saveSettings } from '@/lib/settings';
@@ -523,5 +524,58 @@ describe('client send', () => {
         message: 'notes/delete: Could not establish connection. Receiving end does not exist.',
       });
     });
+  });
+});
+
+describe('page client (content scripts: no zod)', () => {
+  it('round-trips through runtime messaging', async () => {
+    fakeBrowser.runtime.onMessage.addListener((raw, from, sendResponse) => {
+      void routeMessage(raw, { ...from, id: browser.runtime.id }, browser.runtime.id, handlers).then(sendResponse);
+      return true;
+    });
+
+    expect(await pageSend({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [ann] })).toEqual([
+      expect.objectContaining({ memberId: ann, name: 'ann', tags: ['VIP'], noteCount: 1 }),
+    ]);
+    const error = await pageSend({ type: 'members/get', memberId: 'ghost', communityId: null }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MessageError);
+    expect(error).toMatchObject({ type: 'members/get', code: 'not-found', message: 'members/get: No member ghost' });
+  });
+
+  it.each([
+    ['no reply at all', undefined],
+    ['a string', 'ok'],
+    ['an array', [true]],
+    ['an envelope without ok', { data: [] }],
+  ])('rejects %s as an invalid reply', async (_label, reply) => {
+    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValue(reply as never);
+
+    await expect(pageSend({ type: 'sites/list' })).rejects.toMatchObject({ type: 'sites/list', code: 'invalid-reply' });
+  });
+
+  it('keeps an error envelope’s code and message, and names a malformed one internal', async () => {
+    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValueOnce({ ok: false, error: { code: 'storage-full', message: 'disk full' } } as never);
+    await expect(pageSend({ type: 'sites/list' })).rejects.toMatchObject({ code: 'storage-full', message: 'sites/list: disk full' });
+    vi.spyOn(browser.runtime, 'sendMessage').mockResolvedValueOnce({ ok: false, error: 42 } as never);
+    await expect(pageSend({ type: 'sites/list' })).rejects.toMatchObject({ code: 'internal', message: 'sites/list: failed' });
+  });
+
+  it('reads broadcasts and ignores anything else', () => {
+    expect(readBroadcast({ type: 'members/changed', memberIds: [ann, bob] })).toEqual({ type: 'members/changed', memberIds: [ann, bob] });
+    expect(readBroadcast({ type: 'rules/check', rule: { posts: '.post' } })).toEqual({ type: 'rules/check', rule: { posts: '.post' } });
+    for (const raw of [
+      undefined,
+      null,
+      'members/changed',
+      [],
+      { type: 'members/changed' },
+      { type: 'members/changed', memberIds: 'ann' },
+      { type: 'members/changed', memberIds: [ann, 7] },
+      { type: 'rules/check', rule: ['.post'] },
+      { type: 'rules/check' },
+      { type: 'observe/posts', posts: [] },
+    ]) {
+      expect(readBroadcast(raw), JSON.stringify(raw)).toBeUndefined();
+    }
   });
 });

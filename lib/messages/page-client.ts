@@ -1,0 +1,39 @@
+/**
+ * The content scripts' side of the message door, without zod. Requests are validated by the
+ * background's door; its replies and broadcasts are built by the background itself (a page
+ * cannot message a content script through the runtime), so this side checks their shape by
+ * hand. That keeps zod and the construction of every message schema (about 28 KB, and script
+ * time on every page load) out of the scripts that run on every page Kehila reads.
+ */
+import { browser } from 'wxt/browser';
+import { MessageError } from './errors';
+import type { Broadcast, RequestInput, RequestType, ResponseOf } from './schema';
+
+export { MessageError };
+
+export async function send<T extends RequestType>(request: RequestInput<T> & { type: T }): Promise<ResponseOf<T>> {
+  let raw: unknown;
+  try {
+    raw = await browser.runtime.sendMessage(request);
+  } catch (error) {
+    throw new MessageError(request.type, 'unreachable', (error as Error).message ?? String(error));
+  }
+  if (!isRecord(raw) || typeof raw.ok !== 'boolean') throw new MessageError(request.type, 'invalid-reply', 'the background sent no valid reply');
+  if (raw.ok) return raw.data as ResponseOf<T>;
+  const error = isRecord(raw.error) ? raw.error : {};
+  throw new MessageError(request.type, typeof error.code === 'string' ? error.code : 'internal', typeof error.message === 'string' ? error.message : 'failed');
+}
+
+/** A broadcast from the background, or undefined for anything else. */
+export function readBroadcast(raw: unknown): Broadcast | undefined {
+  if (!isRecord(raw)) return undefined;
+  if (raw.type === 'members/changed' && Array.isArray(raw.memberIds) && raw.memberIds.every((id) => typeof id === 'string')) {
+    return { type: 'members/changed', memberIds: raw.memberIds as string[] };
+  }
+  if (raw.type === 'rules/check' && isRecord(raw.rule)) return { type: 'rules/check', rule: raw.rule };
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
