@@ -2,7 +2,7 @@
  * Small DOM readers shared by the site adapters. They work on any standards DOM (the page
  * itself, jsdom or linkedom in the extract CLI), so they use no layout APIs such as innerText.
  */
-import { MAX_TEXT_LENGTH } from '@/lib/model/observed';
+import { MAX_TEXT_LENGTH } from '@/lib/model/limits';
 import { AdapterError } from './types';
 
 /** `root.querySelectorAll(selector)`, plus `root` itself when it matches. */

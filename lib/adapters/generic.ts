@@ -15,7 +15,8 @@
  * same placeholder element on every pass and never processes it twice.
  */
 import { communityId, memberId, postId, siteHost, weakMemberId } from '@/lib/model/ids';
-import { MAX_TEXT_LENGTH, type ObservedAuthor, type ObservedCommunity, type ObservedPost } from '@/lib/model/observed';
+import { MAX_TEXT_LENGTH } from '@/lib/model/limits';
+import type { ObservedAuthor, ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import { absoluteUrl, canonicalUrl, cleanText, parseIsoAttribute, queryAllWithSelf, readableText } from './dom';
 import { parseRelativeTime } from './time';
 import type { PageContext, SiteAdapter } from './types';

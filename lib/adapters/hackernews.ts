@@ -3,7 +3,8 @@
  * story listings (front page, new, ask, show) and comment listings (newcomments, threads).
  */
 import { communityId, memberId, postId } from '@/lib/model/ids';
-import { MAX_TEXT_LENGTH, type ObservedAuthor, type ObservedPost } from '@/lib/model/observed';
+import { MAX_TEXT_LENGTH } from '@/lib/model/limits';
+import type { ObservedAuthor, ObservedPost } from '@/lib/model/observed';
 import { absoluteUrl, cleanText, expectElement, parseIsoAttribute, queryAllWithSelf, queryFirst, readableText } from './dom';
 import { fromUnixSeconds, parseRelativeTime } from './time';
 import { AdapterError, type PageContext, type SiteAdapter } from './types';

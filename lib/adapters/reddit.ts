@@ -12,7 +12,8 @@
  * Recognised by host (reddit.com and its subdomains) and by DOM.
  */
 import { communityId, memberId, postId } from '@/lib/model/ids';
-import { MAX_TEXT_LENGTH, type ObservedAuthor, type ObservedCommunity, type ObservedPost, type PostKind } from '@/lib/model/observed';
+import { MAX_TEXT_LENGTH } from '@/lib/model/limits';
+import type { ObservedAuthor, ObservedCommunity, ObservedPost, PostKind } from '@/lib/model/observed';
 import { absoluteUrl, cleanText, expectElement, parseIsoAttribute, queryAllWithSelf, queryFirst, readableText, toIso } from './dom';
 import { parseRelativeTime } from './time';
 import { AdapterError, type PageContext, type SiteAdapter } from './types';

@@ -1,4 +1,7 @@
 import { z } from 'zod/mini';
+import { MAX_TEXT_LENGTH } from './limits';
+
+export { MAX_TEXT_LENGTH };
 
 /**
  * What a site adapter reads off a page. These schemas are the single source of truth for the
@@ -19,8 +22,6 @@ export const PLATFORMS = [
 export const Platform = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof Platform>;
 
-/** Longest post text kept; the rest is dropped (DESIGN: text is capped). */
-export const MAX_TEXT_LENGTH = 4000;
 /** Every id Kehila stores: a non-empty string of bounded length. */
 export const EntityId = z.string().check(z.minLength(1), z.maxLength(512));
 const id = EntityId;
