@@ -5,19 +5,13 @@
  * hand. That keeps zod and the construction of every message schema (about 28 KB, and script
  * time on every page load) out of the scripts that run on every page Kehila reads.
  */
-import { browser } from 'wxt/browser';
-import { MessageError } from './errors';
+import { MessageError, sendRaw } from './transport';
 import type { Broadcast, RequestInput, RequestType, ResponseOf } from './schema';
 
 export { MessageError };
 
 export async function send<T extends RequestType>(request: RequestInput<T> & { type: T }): Promise<ResponseOf<T>> {
-  let raw: unknown;
-  try {
-    raw = await browser.runtime.sendMessage(request);
-  } catch (error) {
-    throw new MessageError(request.type, 'unreachable', (error as Error).message ?? String(error));
-  }
+  const raw = await sendRaw(request);
   if (!isRecord(raw) || typeof raw.ok !== 'boolean') throw new MessageError(request.type, 'invalid-reply', 'the background sent no valid reply');
   if (raw.ok) return raw.data as ResponseOf<T>;
   const error = isRecord(raw.error) ? raw.error : {};
