@@ -43,13 +43,17 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     upgrade: backfillMemberships,
   },
   {
-    // v3: every post write cost seven index entries; the single-field communityId and memberId
-    // indexes repeated the compound ones that start with them (query those with a range on the
-    // compound index). Members carry their live note count, so a badge is two key reads.
+    // v3: ingest writes a post, its member and its membership for every new post, and each
+    // index entry is a write. The single-field posts.communityId / posts.memberId and
+    // memberships.communityId repeated compound indexes that start with them (query those with
+    // a range on the compound index); members.platform and members.lastSeenAt answered no query.
+    // Members carry their live note count, so a badge is two key reads.
     version: 3,
     stores: {
       ...V2,
+      members: 'id, *tags, role, linkedTo',
       posts: 'id, threadId, [communityId+observedAt], [communityId+publishedAt], [memberId+observedAt]',
+      memberships: 'id, memberId, [communityId+lastSeenAt]',
     },
     upgrade: countMemberNotes,
   },

@@ -224,7 +224,7 @@ async function expectV2Backfill(db: KehilaDb, seed: Seed): Promise<void> {
   expect(live(FORUM)).toBe(2);
 
   // The new indexes answer.
-  expect(await db.memberships.where('communityId').equals(SUB).count()).toBe(2);
+  expect(await db.memberships.where('[communityId+lastSeenAt]').between([SUB, -Infinity], [SUB, Infinity]).count()).toBe(2);
   expect(await db.posts.where('[memberId+observedAt]').between(['reddit:zoe', 0], ['reddit:zoe', Infinity]).count()).toBe(3);
 }
 
@@ -276,8 +276,11 @@ async function expectV3NoteCounters(db: KehilaDb, seed: Seed): Promise<void> {
   expect(await db.members.get('reddit:sam')).toMatchObject({ noteCount: 0, notesExpireAt: null });
 
   const posts = seed.posts as Post[];
-  const indexes = db.posts.schema.indexes.map((index) => index.name).sort();
-  expect(indexes).toEqual(['[communityId+observedAt]', '[communityId+publishedAt]', '[memberId+observedAt]', 'threadId']);
+  const indexes = (table: 'posts' | 'members' | 'memberships') => db.table(table).schema.indexes.map((index) => index.name).sort();
+  expect(indexes('posts')).toEqual(['[communityId+observedAt]', '[communityId+publishedAt]', '[memberId+observedAt]', 'threadId']);
+  expect(indexes('members')).toEqual(['linkedTo', 'role', 'tags']);
+  expect(indexes('memberships')).toEqual(['[communityId+lastSeenAt]', 'memberId']);
+  expect(await db.members.where('tags').equals('VIP').primaryKeys()).toEqual([`${FORUM}:ann`]);
   const inForum = await db.posts.where('[communityId+observedAt]').between([FORUM, -Infinity], [FORUM, Infinity]).primaryKeys();
   expect(inForum.sort()).toEqual(posts.filter((post) => post.communityId === FORUM).map((post) => post.id).sort());
   expect(await db.posts.where('threadId').equals(`${FORUM}:thread-1`).count()).toBe(posts.filter((post) => post.threadId === `${FORUM}:thread-1`).length);
