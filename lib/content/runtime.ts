@@ -157,8 +157,9 @@ class PageSession {
       }
       this.inView.add(target);
       const entry = this.tracked.get(target);
+      const summary = entry && this.summaries.get(entry.post.author.id);
       // Not drawn yet, or drawn with a summary that has changed since it scrolled away.
-      if (entry && this.summaries.has(entry.post.author.id) && entry.shown !== this.summaries.get(entry.post.author.id)) {
+      if (entry && summary && entry.shown !== summary) {
         this.toDraw.add(entry);
         queued = true;
       }

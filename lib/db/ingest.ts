@@ -132,7 +132,7 @@ export async function ingestObservation(
       db.posts.bulkPut(rows),
     ]);
     const summaries = authors.flatMap((member) =>
-      member ? [summaryOf(member, memberships.get(member.id), observed.id, noteCounts.get(member.id) ?? member.noteCount)] : [],
+      member ? [summaryOf(member, memberships.get(member.id), observed.id, noteCounts.get(member.id))] : [],
     );
     return { added, updated: rows.length - added, summaries };
   });

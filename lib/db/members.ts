@@ -24,12 +24,12 @@ export async function memberSummaries(db: KehilaDb, communityId: string, memberI
     const noteCounts = await currentNoteCounts(db, members, now);
     return ids.flatMap((memberId, index): MemberSummary[] => {
       const member = members[index];
-      return member ? [summaryOf(member, memberships[index], communityId, noteCounts.get(memberId) ?? member.noteCount)] : [];
+      return member ? [summaryOf(member, memberships[index], communityId, noteCounts.get(memberId))] : [];
     });
   });
 }
 
-/** What a badge shows for a member in a community, from the rows that hold it. */
+/** What a badge shows for a member in a community, from the rows that hold it (and a recount, if any). */
 export function summaryOf(member: Member, membership: Membership | undefined, communityId: string, noteCount = member.noteCount): MemberSummary {
   return {
     memberId: member.id,

@@ -1,5 +1,6 @@
 import type { Transaction } from 'dexie';
 import type { Community, Member, Membership, Note, Post } from './types';
+import { membershipId } from './keys';
 import { noteCounter } from './note-count';
 
 export interface SchemaVersion {
@@ -69,7 +70,7 @@ async function backfillMemberships(tx: Transaction): Promise<void> {
     .table<Post>('posts')
     .toCollection()
     .each((post) => {
-      const id = `${post.communityId}|${post.memberId}`;
+      const id = membershipId(post.communityId, post.memberId);
       // observedAt is the latest sighting of a post; when it was first seen is firstObservedAt
       // (the same first/last pair ingest keeps for a membership).
       const first = post.firstObservedAt ?? post.observedAt;

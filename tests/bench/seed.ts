@@ -7,6 +7,7 @@
  * shapes of lib/db/types.ts and the object stores and indexes are the ones the background
  * created from lib/db/schema.ts.
  */
+import type { Membership } from '@/lib/db/types';
 import type { ObservedCommunity, ObservedPost, Platform } from '@/lib/model/observed';
 import { intBetween, personName, rng, sentence, zipfIndex } from './random';
 
@@ -199,15 +200,7 @@ export async function seedInWorker(config: SeedConfig): Promise<SeedReport> {
   const weights = communities.map((_, index) => 1 / (1 + (index % 10)));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
 
-  interface Presence {
-    id: string;
-    communityId: string;
-    memberId: string;
-    firstSeenAt: number;
-    lastSeenAt: number;
-    postCount: number;
-  }
-  const memberships = new Map<string, Presence>();
+  const memberships = new Map<string, Membership>();
   const memberSeen = new Map<number, [number, number]>();
   const rollups = new Map<string, { posts: number; comments: number; active: Set<number>; newMembers: number }>();
   const threads: string[][] = communities.map(() => []);
