@@ -159,3 +159,43 @@ export function withoutParams(href: string | null, names: readonly string[]): st
     return null;
   }
 }
+
+/**
+ * A memo for one synchronous read of the page: several readers of one post ask the same
+ * question of the same element (its author, its own links, the post a comment is on), so the
+ * first answer is kept, and the whole memo is forgotten at the next microtask. Nothing can
+ * change the page between two lines of one task except our own code, but the site's scripts
+ * may re-render it before the next, so nothing outlives the task that computed it.
+ */
+export function taskMemo<K extends object, V>(): (key: K, compute: () => V) => V {
+  let memo: WeakMap<K, V> | undefined;
+  return (key, compute) => {
+    if (!memo) {
+      memo = new WeakMap();
+      queueMicrotask(() => {
+        memo = undefined;
+      });
+    }
+    if (memo.has(key)) return memo.get(key) as V;
+    const value = compute();
+    memo.set(key, value);
+    return value;
+  };
+}
+
+/**
+ * A bounded memo for a pure function of a string (a link's href, a time's text): pages repeat
+ * the same few hundred values, each parsed by several readers. Emptied when full, which keeps
+ * it O(1) and small; a value must never be mutated by its callers (they get the same object).
+ */
+export function stringMemo<V>(compute: (key: string) => V, limit = 4000): (key: string) => V {
+  const memo = new Map<string, V>();
+  return (key) => {
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as V;
+    const value = compute(key);
+    if (memo.size >= limit) memo.clear();
+    memo.set(key, value);
+    return value;
+  };
+}

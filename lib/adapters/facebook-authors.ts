@@ -16,7 +16,7 @@ import {
   profileFromHref,
   type ProfileRef,
 } from './facebook-links';
-import { bodyOf, CLASSIC_STORY, MOBILE_COMMENT, MOBILE_STORY, ownedFirst, ownedIter, permalinksOf } from './facebook-structure';
+import { bodyOf, CLASSIC_STORY, MOBILE_COMMENT, MOBILE_STORY, ownedFirst, ownLinks, permalinksOf } from './facebook-structure';
 
 const PLATFORM = 'facebook';
 
@@ -109,18 +109,19 @@ function classicOwnerId(item: Element, base: URL): string | undefined {
  * show the same person.
  */
 function firstProfileLink(item: Element, body: Element | undefined, base: URL): AuthorRef | undefined {
-  const links = Array.from(ownedIter(item, 'a[href]')).filter((anchor) => !body?.contains(anchor));
+  const links = ownLinks(item).filter((anchor) => !body?.contains(anchor));
   const labels = (item.getAttribute('aria-labelledby') ?? '')
     .split(/\s+/)
     .map((id) => (id ? item.ownerDocument.getElementById(id) : null))
     .filter((label): label is HTMLElement => label !== null && item.contains(label));
+  // Tier by tier, each built only when the one before found nothing (the first usually does).
   const tiers = [
-    links.filter((anchor) => labels.some((label) => label.contains(anchor))),
-    links.filter((anchor) => anchor.closest('h1, h2, h3, h4, h5, h6, [role="heading"]')),
-    links,
+    () => links.filter((anchor) => labels.some((label) => label.contains(anchor))),
+    () => links.filter((anchor) => anchor.closest('h1, h2, h3, h4, h5, h6, [role="heading"]')),
+    () => links,
   ];
   for (const tier of tiers) {
-    for (const anchor of tier) {
+    for (const anchor of tier()) {
       const profile = profileFromHref(anchor.getAttribute('href'), base);
       const name = cleanText(anchor);
       if (profile && name) return { anchor, name, ...mergeIds(profile, idFromHovercard(anchor.getAttribute('data-hovercard'))) };

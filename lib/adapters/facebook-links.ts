@@ -4,6 +4,7 @@
  * Shared by every layout the Facebook adapter reads (www "Comet", classic www, m.facebook.com),
  * because the same person or post must get the same key whichever layout showed it.
  */
+import { stringMemo } from './dom';
 
 /** The hosts Facebook serves its own pages from (not l.facebook.com, the outbound-link redirector). */
 const PAGE_HOST = /^(?:(?:www|m|web|mbasic|touch|mobile|free|d|business)\.)?facebook\.com$/i;
@@ -35,15 +36,34 @@ export interface ProfileRef {
   vanity?: string;
 }
 
-/** Parse an href against the page, keeping only links to Facebook's own pages. */
-export function facebookUrl(href: string | null | undefined, base: URL): URL | undefined {
-  if (!href || href.startsWith('#') || href.startsWith('javascript:')) return undefined;
+/** An href read once: its URL (never to be mutated: it is shared) and its decoded path segments. */
+interface Link {
+  readonly url: URL;
+  readonly parts: readonly string[];
+}
+
+// One post is read by several readers (its author, its permalink, its comment ids), each asking
+// about the same links; a feed has hundreds. Each href is parsed once. Relative hrefs depend on
+// the page's address, so their key carries it (an href cannot hold a raw newline: URL drops them).
+const links = stringMemo((key: string): Link | undefined => {
+  const split = key.indexOf('\n');
   try {
-    const url = new URL(href, base);
-    return PAGE_HOST.test(url.hostname) ? url : undefined;
+    const url = split < 0 ? new URL(key) : new URL(key.slice(split + 1), key.slice(0, split));
+    return PAGE_HOST.test(url.hostname) ? Object.freeze({ url, parts: Object.freeze(pathSegments(url)) }) : undefined;
   } catch {
     return undefined;
   }
+});
+
+function readLink(href: string | null | undefined, base: URL): Link | undefined {
+  if (!href || href.startsWith('#') || href.startsWith('javascript:')) return undefined;
+  return links(/^https?:\/\//i.test(href) ? href : `${base.href}\n${href}`);
+}
+
+/** Parse an href against the page, keeping only links to Facebook's own pages. */
+export function facebookUrl(href: string | null | undefined, base: URL): URL | undefined {
+  const link = readLink(href, base);
+  return link && new URL(link.url);
 }
 
 function pathSegments(url: URL): string[] {
@@ -63,9 +83,9 @@ function pathSegments(url: URL): string[] {
  * links to anything else (posts, photos, groups, hashtags, outbound links).
  */
 export function profileFromHref(href: string | null | undefined, base: URL): ProfileRef | undefined {
-  const url = facebookUrl(href, base);
-  if (!url) return undefined;
-  const parts = pathSegments(url);
+  const link = readLink(href, base);
+  if (!link) return undefined;
+  const { url, parts } = link;
   const [first, , third, fourth] = parts;
   if (!first) return undefined;
   if (first === 'groups' && third === 'user' && fourth && NUMERIC_ID.test(fourth) && parts.length === 4) {
@@ -104,9 +124,9 @@ export type PostIdStrength = 'permalink' | 'media';
  * a post's photos, `set=gm.<id>` / `pcb.<id>` ('media', a weaker hint).
  */
 export function postIdFromHref(href: string | null | undefined, base: URL): { id: string; strength: PostIdStrength } | undefined {
-  const url = facebookUrl(href, base);
-  if (!url) return undefined;
-  const parts = pathSegments(url);
+  const link = readLink(href, base);
+  if (!link) return undefined;
+  const { url, parts } = link;
   const accept = (id: string | null | undefined, strength: PostIdStrength) =>
     id && OBJECT_ID.test(id) ? { id, strength } : undefined;
 
@@ -145,7 +165,7 @@ export interface CommentRef {
  * `comment:<post id>_<comment id>`; both give the same numbers.
  */
 export function commentFromHref(href: string | null | undefined, base: URL): CommentRef | undefined {
-  const url = facebookUrl(href, base);
+  const url = readLink(href, base)?.url;
   if (!url) return undefined;
   const comment = decodeCommentParam(url.searchParams.get('comment_id'));
   if (!comment) return undefined;
@@ -175,12 +195,13 @@ const PERMALINK_PARAMS = ['story_fbid', 'id', 'view', 'multi_permalinks', 'comme
 
 /** A permalink without tracking parameters, on www.facebook.com whichever host the page used. */
 export function cleanPermalink(url: URL): string {
-  const clean = new URL(url.pathname, CANONICAL_ORIGIN);
+  const params = new URLSearchParams();
   for (const name of PERMALINK_PARAMS) {
     const value = url.searchParams.get(name);
-    if (value) clean.searchParams.set(name, value);
+    if (value) params.set(name, value);
   }
-  return clean.href;
+  const query = params.toString();
+  return `${CANONICAL_ORIGIN}${url.pathname}${query ? `?${query}` : ''}`;
 }
 
 /** `url` with the comment's ids added, e.g. a post permalink + `?comment_id=…`. */

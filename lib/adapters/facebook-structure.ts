@@ -12,6 +12,7 @@ import {
   type CommentRef,
   type PostIdStrength,
 } from './facebook-links';
+import { stringMemo, taskMemo } from './dom';
 
 /** Post and comment elements, every layout (findPosts filters them with isItem). */
 export const ITEM = [
@@ -64,41 +65,52 @@ export function ownedFirst(item: Element, selectors: readonly string[]): Element
   return undefined;
 }
 
+const ownLinksMemo = taskMemo<Element, readonly Element[]>();
+
 /**
- * Own elements matching a selector that many elements match (links), in document order. The
- * walk never enters a nested item, so a post with hundreds of comments costs only its own
- * markup, and it stops as soon as the caller has what it needs.
+ * The item's own links (`a[href]`), in document order. The walk never enters a nested item, so a
+ * post with hundreds of comments costs only its own markup; and since a post's author, its
+ * permalink and its comments' thread all read its links, one walk per item serves them all.
  */
-export function* ownedIter(item: Element, selector: string): Generator<Element> {
-  const stack: Element[] = [];
-  for (let child = item.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
-  for (let el = stack.pop(); el; el = stack.pop()) {
-    if (el.matches(OWNER)) continue;
-    if (el.matches(selector)) yield el;
-    for (let child = el.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
-  }
+export function ownLinks(item: Element): readonly Element[] {
+  return ownLinksMemo(item, () => {
+    const found: Element[] = [];
+    const stack: Element[] = [];
+    for (let child = item.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
+    for (let el = stack.pop(); el; el = stack.pop()) {
+      // Every owner has a role or a data-sigil: two attribute checks spare most selector matches.
+      if ((el.hasAttribute('role') || el.hasAttribute('data-sigil')) && el.matches(OWNER)) continue;
+      if (el.localName === 'a' && el.hasAttribute('href')) found.push(el);
+      for (let child = el.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
+    }
+    return found;
+  });
 }
 
 /** The address hrefs resolve against when no PageContext is at hand (badgeAnchor, replyBox). */
 export function baseOf(el: Element): URL {
+  return documentUrls(el.ownerDocument.URL);
+}
+// Shared, so never mutated: every caller only resolves hrefs against it.
+const documentUrls = stringMemo((address: string): URL => {
   try {
-    return new URL(el.ownerDocument.URL);
+    return new URL(address);
   } catch {
     return new URL(CANONICAL_ORIGIN);
   }
-}
+}, 8);
 
 /**
  * A feed unit is a post of its own only when it shows an author outside any article; otherwise
  * it is the shell around the post's article (or a loading skeleton).
  */
 function isPostUnit(unit: Element): boolean {
-  const base = baseOf(unit);
-  for (const link of ownedIter(unit, 'a[href]')) {
-    if (profileFromHref(link.getAttribute('href'), base)) return true;
-  }
-  return false;
+  return postUnitMemo(unit, () => {
+    const base = baseOf(unit);
+    return ownLinks(unit).some((link) => profileFromHref(link.getAttribute('href'), base) !== undefined);
+  });
 }
+const postUnitMemo = taskMemo<Element, boolean>();
 
 /** Is this element, found by ITEM, a post or comment of its own? */
 export function isItem(el: Element): boolean {
@@ -198,7 +210,7 @@ export interface Permalink {
 
 /** Links of the item (outside its text) that name a post, in document order. */
 export function* permalinksOf(item: Element, base: URL): Generator<Permalink> {
-  for (const link of ownedIter(item, 'a[href]')) {
+  for (const link of ownLinks(item)) {
     const href = link.getAttribute('href');
     if (href?.includes('comment_id=')) continue;
     const ref = postIdFromHref(href, base);

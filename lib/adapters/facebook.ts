@@ -13,7 +13,7 @@
  */
 import { postId } from '@/lib/model/ids';
 import type { ObservedCommunity, ObservedPost, PostKind } from '@/lib/model/observed';
-import { cleanText, parseIsoAttribute, queryAllWithSelf, readableText } from './dom';
+import { cleanText, parseIsoAttribute, queryAllWithSelf, readableText, taskMemo } from './dom';
 import { authorOf, observedAuthor, type AuthorRef } from './facebook-authors';
 import { communityOf, pageKindOf, pageOwnerOf, postIdFromPageUrl } from './facebook-community';
 import {
@@ -213,8 +213,11 @@ function textOf(item: Element, body: Element | undefined, author: AuthorRef | un
   return '';
 }
 
+const EASTERN_DIGIT = /[\u0660-\u0669\u06f0-\u06f9]/;
+
 /** Arabic-Indic and Persian digits to ASCII, so "٣ س" reads like "3 س". */
 function asciiDigits(text: string): string {
+  if (!EASTERN_DIGIT.test(text)) return text;
   return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (digit) => String(digit.charCodeAt(0) & 0xf));
 }
 
@@ -301,20 +304,25 @@ function isSponsored(item: Element): boolean {
 // ---------------------------------------------------------------------------------------------
 // The adapter
 
+// The runtime asks for a post and then for its badge's anchor, and every comment asks for the
+// id of the post it is on: within one task, each is read once.
+const authors = taskMemo<Element, AuthorRef | undefined>();
+const postRefs = taskMemo<Element, PostRef | undefined>();
+
 function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
   const base = page.url;
   const role = roleOf(el);
   if (role.kind === 'post' && isSponsored(el)) return undefined;
   const body = bodyOf(el);
   // Loading skeletons and deleted or anonymous authors show no author: nothing to badge yet.
-  const found = authorOf(el, base, body);
+  const found = authors(el, () => authorOf(el, base, body));
   if (!found) return undefined;
   const author = withPageId(found, page);
   const scope = page.community.id;
   const text = textOf(el, body, author);
 
   if (role.kind === 'post') {
-    const ref = postRefOf(el, base, page.url);
+    const ref = postRefs(el, () => postRefOf(el, base, page.url));
     if (!ref) return undefined; // no id on the page: it could not keep one id on re-observation
     const id = postId(PLATFORM, ref.id);
     const link = ref.link ?? permalinksOf(el, base).next().value?.link;
@@ -334,7 +342,8 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
 
   const ids = commentIdsOf(el, base);
   if (!ids) return undefined;
-  const postItemRef = role.postItem ? postRefOf(role.postItem, base, page.url) : undefined;
+  const { postItem } = role;
+  const postItemRef = postItem ? postRefs(postItem, () => postRefOf(postItem, base, page.url)) : undefined;
   const threadKey = postItemRef?.id ?? ids.postId ?? postIdFromPageUrl(page.url);
   if (!threadKey) return undefined;
   const parentCommentId =
@@ -445,7 +454,7 @@ export const facebook: SiteAdapter = {
   pageKind: (doc, url) => pageKindOf(doc, url),
   findPosts,
   parsePost,
-  badgeAnchor: (el) => authorOf(el, baseOf(el))?.anchor,
+  badgeAnchor: (el) => authors(el, () => authorOf(el, baseOf(el)))?.anchor,
   replyBox,
   prepareSavedPage,
 };

@@ -5,6 +5,7 @@
  * absolute text in a known format ("Sat Jun 25, 2016 5:22 pm").
  */
 import { isValid, parse, sub, type Duration } from 'date-fns';
+import { stringMemo } from './dom';
 
 type Unit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
 
@@ -22,7 +23,7 @@ const UNIT_WORDS: ReadonlyArray<[RegExp, Unit]> = [
 ];
 
 // Words that carry their own count: "an hour", "יומיים" (two days), "ساعتين" (two hours).
-const COUNTED_WORDS: ReadonlyArray<[RegExp, Duration]> = [
+const COUNTED_WORDS: ReadonlyArray<[RegExp, Readonly<Duration>]> = [
   [/^(just now|now|עכשיו|כרגע|الآن|الان|الآن)$/, {}],
   [/^(a few seconds|few seconds|כמה שניות|ثوان)$/, { seconds: 10 }],
   [/^(a|an|one) (minute|min)$|^דקה$|^دقيقة$/, { minutes: 1 }],
@@ -62,10 +63,16 @@ function unitOf(word: string): Unit | undefined {
  * not a relative time we understand (never a guess).
  */
 export function parseRelativeTime(text: string, now: Date): string | null {
+  const duration = relativeDuration(text);
+  return duration ? sub(now, duration).toISOString() : null;
+}
+
+// A feed prints the same few dozen times ("3m", "2h", "Yesterday") on hundreds of posts.
+const relativeDuration = stringMemo((text: string): Readonly<Duration> | null => {
   const framed = stripFrame(text);
   if (!framed) return null;
   for (const [pattern, duration] of COUNTED_WORDS) {
-    if (pattern.test(framed)) return sub(now, duration).toISOString();
+    if (pattern.test(framed)) return duration;
   }
   // "4d", "2 hrs", "3 שעות"; in right-to-left text the unit may come first.
   const numberFirst = /^(\d+)\s*([^\s\d]+)$/u.exec(framed);
@@ -79,8 +86,8 @@ export function parseRelativeTime(text: string, now: Date): string | null {
   const amount = Number(amountText);
   const unit = unitOf(word);
   if (!unit || !Number.isFinite(amount)) return null;
-  return sub(now, { [unit]: amount }).toISOString();
-}
+  return Object.freeze({ [unit]: amount });
+});
 
 /**
  * Parse absolute date text in one of the given date-fns formats (tried in order), read as UTC
