@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { getDb } from '@/lib/db/db';
+import { installRowCache } from '@/lib/db/row-cache';
 import { routeMessage } from '@/lib/messages/router';
 import { onPermissionsAdded, onPermissionsRemoved, syncRegistrations } from '@/lib/background/sites';
 import { createHandlers } from './handlers';
@@ -8,6 +9,7 @@ import { createHandlers } from './handlers';
 // finds them registered (MV3 drops events that arrive before their listener).
 export default defineBackground(() => {
   const db = getDb();
+  installRowCache(db);
   const handlers = createHandlers(db);
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
