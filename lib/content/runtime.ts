@@ -19,7 +19,7 @@ import { CARD_TAG, openCard, openCardMember, refreshOpenCard } from './card';
  * everything the burst added and asks the background once (STYLE.md's batching), so no second
  * delay is added before the message leaves.
  */
-const SCAN_DELAY_MS = 30;
+const SCAN_DELAY_MS = 16;
 /** Main-thread work per slice: reading posts and drawing badges yield between slices. */
 const SLICE_MS = 8;
 /** Largest batch per message; a 1,000-comment page goes as a few messages. */
@@ -94,6 +94,14 @@ class PageSession {
   private readonly abort = new AbortController();
   private parsed = 0;
   private failures: string[] = [];
+  /** Messages sent that answer with badge data, counted: the order answers are applied in. */
+  private sent = 0;
+  /** For each member, the latest message (by `sent`) whose answer was applied. */
+  private readonly answeredBy = new Map<string, number>();
+  /** Posts the adapter found but could not read yet (no author shown): re-read when they change. */
+  private readonly unreadable = new WeakSet<Element>();
+  /** Authors already looked up ahead of their batch's write (found or not). */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly ctx: ContentScriptContext,
@@ -106,6 +114,7 @@ class PageSession {
       this.visibility = new IntersectionObserver((entries) => this.onVisibility(entries), { rootMargin: DRAW_MARGIN });
     }
     this.scan(document.body);
+    this.pump();
     this.observer = new MutationObserver((records) => this.onMutations(records));
     this.observer.observe(document.body, { childList: true, subtree: true });
     this.ctx.setTimeout(() => this.checkHealth(), HEALTH_CHECK_MS);
@@ -143,6 +152,8 @@ class PageSession {
         const roots = [...this.pendingRoots];
         this.pendingRoots.clear();
         for (const root of roots) if (root.isConnected) this.scan(root);
+        // One pump for the whole burst: what it added is read, and reported, together.
+        this.pump();
       }, SCAN_DELAY_MS);
     }
   }
@@ -172,7 +183,7 @@ class PageSession {
     return !this.visibility || this.inView.has(el);
   }
 
-  /** Queue the posts in `root` (and the post that contains it, if one re-rendered inside). */
+  /** Queue the posts in `root` (and the post that contains it, if one re-rendered inside); `pump` reads them. */
   private scan(root: Element): void {
     const elements = this.adapter.findPosts(root);
     if (!elements.length) {
@@ -182,7 +193,6 @@ class PageSession {
     for (const el of elements) this.toRead.add(el);
     this.scans += 1;
     if (this.scans % 20 === 0) this.pruneDetached();
-    this.pump();
   }
 
   /**
@@ -226,7 +236,11 @@ class PageSession {
 
     const post = this.adapter.parsePost(el, this.page);
     const anchor = post ? this.adapter.badgeAnchor(el) : undefined;
-    if (!post || !anchor) return;
+    if (!post || !anchor) {
+      // A placeholder (a loading skeleton) the site fills in place later: read it again then.
+      this.unreadable.add(el);
+      return;
+    }
     this.parsed += 1;
     const entry: TrackedPost = { post, anchor };
     this.tracked.set(el, entry);
@@ -244,20 +258,44 @@ class PageSession {
   private flush(): void {
     if (!this.queue.length) return;
     const batch = this.queue.splice(0, this.queue.length);
+    // Authors this page has no badge data for yet: most are known to the database already, and
+    // a read answers them well before the write that stores this batch does (the service worker
+    // keeps a community's regulars in memory), so their badges need not wait for it.
+    const unknown = [...new Set(batch.map((post) => post.author.id))].filter((id) => !this.summaries.has(id) && !this.asked.has(id));
+    if (unknown.length) {
+      for (const id of unknown) this.asked.add(id);
+      this.request('read badge data', () => send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: unknown }));
+    }
     for (let i = 0; i < batch.length; i += BATCH_SIZE) {
       const posts = batch.slice(i, i + BATCH_SIZE);
-      send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts })
-        .then(({ summaries }) => this.applySummaries(summaries))
-        .catch((error) => {
-          if (this.ctx.isValid) console.warn('Kehila: could not store what this page showed', error);
-        });
+      this.request('store what this page showed', async () => {
+        const { summaries } = await send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts });
+        return summaries;
+      });
     }
   }
 
-  private applySummaries(summaries: readonly MemberSummary[]): void {
+  /**
+   * Send a message whose answer carries badge data. Answers may arrive out of order (a read
+   * overtakes the write sent after it, or not): each member keeps the data of the latest
+   * message that answered for it, by the order the messages were sent.
+   */
+  private request(failure: string, ask: () => Promise<readonly MemberSummary[]>): void {
+    const sent = (this.sent += 1);
+    ask()
+      .then((summaries) => this.applySummaries(summaries, sent))
+      .catch((error) => {
+        if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
+      });
+  }
+
+  private applySummaries(summaries: readonly MemberSummary[], sent: number): void {
     if (this.abort.signal.aborted) return;
     const changed = new Set<string>();
     for (const summary of summaries) {
+      // An older message's answer arriving after a newer one's must not undo it.
+      if ((this.answeredBy.get(summary.memberId) ?? 0) > sent) continue;
+      this.answeredBy.set(summary.memberId, sent);
       const previous = this.summaries.get(summary.memberId);
       // Keep the object already shown when nothing in it changed, so its badges are skipped.
       if (previous && sameSummary(previous, summary)) continue;
@@ -288,8 +326,9 @@ class PageSession {
   async refreshMembers(memberIds: readonly string[]): Promise<void> {
     const shown = memberIds.filter((id) => this.summaries.has(id));
     if (shown.length) {
+      const sent = (this.sent += 1);
       const summaries = await send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: shown });
-      this.applySummaries(summaries);
+      this.applySummaries(summaries, sent);
     }
     const open = openCardMember();
     if (open && memberIds.includes(open)) refreshOpenCard();
@@ -297,7 +336,7 @@ class PageSession {
 
   private trackedAncestor(node: Element): Element | undefined {
     for (let el: Element | null = node.parentElement, depth = 0; el && depth < 40; el = el.parentElement, depth += 1) {
-      if (this.tracked.has(el)) return el;
+      if (this.tracked.has(el) || this.unreadable.has(el)) return el;
     }
     return undefined;
   }

@@ -1,0 +1,145 @@
+// @vitest-environment jsdom
+/**
+ * The content runtime's badge data: members already known to the database get their badges
+ * from a read sent beside the batch's write, and answers that arrive out of order never undo a
+ * newer one. The page client is replaced by a controllable fake; the runtime, its badges and
+ * the DOM are real (jsdom, where every post counts as in view).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { SiteAdapter } from '@/lib/adapters/types';
+import type { MemberSummary } from '@/lib/messages/schema';
+
+interface Pending {
+  message: { type: string; memberIds?: string[]; posts?: { author: { id: string } }[] };
+  resolve: (value: unknown) => void;
+}
+const pending: Pending[] = [];
+vi.mock('@/lib/messages/page-client', () => ({
+  send: (message: Pending['message']) => new Promise((resolve) => pending.push({ message, resolve })),
+  readBroadcast: () => undefined,
+}));
+
+vi.mock('@/lib/i18n/t', () => ({
+  t: (key: string, substitutions?: string[]) => [key, ...(substitutions ?? [])].join(' '),
+  formatDate: (ms: number | null) => String(ms),
+  formatRelative: (ms: number | null) => String(ms),
+  uiLanguage: () => 'en',
+  uiDirection: () => 'ltr',
+}));
+
+const { runAdapters } = await import('@/lib/content/runtime');
+
+const COMMUNITY = { id: 'test:forum', platform: 'test', name: 'Test forum', url: 'https://forum.test/' };
+
+const adapter: SiteAdapter = {
+  id: 'test',
+  matches: [],
+  detect: (doc) => doc.querySelector('article') !== null,
+  community: () => COMMUNITY,
+  findPosts: (root) => [...(root instanceof Element && root.matches('article') ? [root] : []), ...root.querySelectorAll('article')],
+  parsePost: (el, page) => ({
+    id: `test:${el.id}`,
+    communityId: page.community.id,
+    threadId: 'test:thread',
+    parentId: null,
+    kind: 'comment',
+    author: { id: `test:${el.getAttribute('data-author')}`, name: el.getAttribute('data-author')!, profileUrl: null, isWeak: false },
+    publishedAt: null,
+    url: null,
+    text: el.textContent ?? '',
+  }),
+  badgeAnchor: (el) => el.querySelector('b') ?? undefined,
+  replyBox: () => undefined,
+};
+
+function summary(member: string, postCount: number): MemberSummary {
+  return { memberId: `test:${member}`, communityId: COMMUNITY.id, name: member, postCount, firstSeenAt: 0, lastSeenAt: 0, noteCount: 0, tags: [], role: 'member' };
+}
+
+let invalidate: (() => void) | undefined;
+function fakeContext(): ContentScriptContext {
+  return {
+    isValid: true,
+    setTimeout: (handler: () => void, ms?: number) => window.setTimeout(handler, ms),
+    addEventListener: () => undefined,
+    onInvalidated: (callback: () => void) => {
+      invalidate = callback;
+    },
+  } as unknown as ContentScriptContext;
+}
+
+const badgeCount = (member: string) => document.querySelector(`kehila-badge[data-kehila-member="test:${member}"]`)?.shadowRoot?.querySelector('button')?.dataset.posts;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('content runtime: badge data answers', () => {
+  beforeEach(() => {
+    pending.length = 0;
+    document.body.innerHTML = '<article id="p1" data-author="ann"><b>ann</b> hi</article><article id="p2" data-author="bob"><b>bob</b> yo</article>';
+    runAdapters(fakeContext(), [adapter]);
+  });
+  afterEach(() => {
+    invalidate?.();
+    document.body.innerHTML = '';
+  });
+
+  it('asks for the new authors beside the write, and draws their badges from the read', async () => {
+    await settle();
+    expect(pending.map(({ message }) => message.type)).toEqual(['members/summaries', 'observe/posts']);
+    expect(pending[0]!.message.memberIds).toEqual(['test:ann', 'test:bob']);
+    expect(pending[1]!.message.posts).toHaveLength(2);
+
+    // The read answers first, for ann only (bob is new to the database): ann's badge shows.
+    pending[0]!.resolve([summary('ann', 4)]);
+    await settle();
+    expect(badgeCount('ann')).toBe('4');
+    expect(badgeCount('bob')).toBeUndefined();
+
+    // The write answers with both, counting this page's posts.
+    pending[1]!.resolve({ stored: 2, summaries: [summary('ann', 5), summary('bob', 1)] });
+    await settle();
+    expect([badgeCount('ann'), badgeCount('bob')]).toEqual(['5', '1']);
+  });
+
+  it('keeps the write’s answer when the read sent before it answers after it', async () => {
+    await settle();
+    const [read, write] = pending;
+    write!.resolve({ stored: 2, summaries: [summary('ann', 5), summary('bob', 1)] });
+    await settle();
+    read!.resolve([summary('ann', 4)]);
+    await settle();
+    expect([badgeCount('ann'), badgeCount('bob')]).toEqual(['5', '1']);
+  });
+
+  it('asks again only for authors it has never asked about', async () => {
+    await settle();
+    pending[0]!.resolve([summary('ann', 4)]);
+    pending[1]!.resolve({ stored: 2, summaries: [summary('ann', 5), summary('bob', 1)] });
+    await settle();
+    pending.length = 0;
+
+    document.body.insertAdjacentHTML('beforeend', '<article id="p3" data-author="ann"><b>ann</b> again</article><article id="p4" data-author="cy"><b>cy</b> new</article>');
+    await vi.waitFor(() => expect(pending.length).toBeGreaterThan(0));
+    await settle();
+    expect(pending.map(({ message }) => message.type)).toEqual(['members/summaries', 'observe/posts']);
+    // One burst, one read and one write.
+    expect(pending[0]!.message.memberIds).toEqual(['test:cy']);
+    expect(pending[1]!.message.posts?.map((post) => post.author.id)).toEqual(['test:ann', 'test:cy']);
+    // ann is known to this page already: her new post is badged before anything answers.
+    expect(document.querySelectorAll('kehila-badge[data-kehila-member="test:ann"]')).toHaveLength(2);
+  });
+
+  it('reads a placeholder again once the site fills it in', async () => {
+    await settle();
+    document.body.insertAdjacentHTML('beforeend', '<article id="p5" data-author="dee">loading…</article>');
+    await vi.waitFor(() => expect(pending.some(({ message }) => message.type === 'observe/posts' && message.posts?.length === 2)).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No author shown yet: nothing was reported for it.
+    expect(pending.filter(({ message }) => message.posts?.some((post) => post.author.id === 'test:dee'))).toHaveLength(0);
+
+    document.querySelector('#p5')!.replaceChildren(Object.assign(document.createElement('b'), { textContent: 'dee' }), ' hello');
+    await vi.waitFor(() => expect(pending.some(({ message }) => message.posts?.some((post) => post.author.id === 'test:dee'))).toBe(true));
+    pending.filter(({ message }) => message.type === 'members/summaries').forEach(({ resolve }) => resolve([summary('dee', 2)]));
+    await vi.waitFor(() => expect(badgeCount('dee')).toBe('2'));
+  });
+});
