@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import type { MemberSummary } from '@/lib/messages/schema';
+import type { ObservedCommunity } from '@/lib/model/observed';
 
 interface Pending {
   message: { type: string; memberIds?: string[]; posts?: { author: { id: string } }[] };
@@ -30,7 +31,7 @@ vi.mock('@/lib/i18n/t', () => ({
 
 const { runAdapters } = await import('@/lib/content/runtime');
 
-const COMMUNITY = { id: 'test:forum', platform: 'test', name: 'Test forum', url: 'https://forum.test/' };
+const COMMUNITY: ObservedCommunity = { id: 'discourse:forum.test', platform: 'discourse', name: 'Test forum', url: 'https://forum.test/' };
 
 const adapter: SiteAdapter = {
   id: 'test',
