@@ -4,7 +4,7 @@
  * what loads into every page.
  */
 import type { MemberSummary } from '@/lib/messages/schema';
-import { formatDate, t } from '@/lib/i18n/t';
+import { t } from '@/lib/i18n/t';
 import { BADGE_CSS } from './styles';
 import { h } from './dom';
 
@@ -83,7 +83,10 @@ function renderBadge(button: HTMLButtonElement, summary: MemberSummary): void {
   for (const tag of summary.tags.slice(0, 2)) parts.push(h('span', { className: 'tag', dir: 'auto' }, `#${tag}`));
   if (summary.tags.length > 2) parts.push(h('span', { className: 'tag' }, `+${summary.tags.length - 2}`));
   button.replaceChildren(...parts);
-  const label = t('badgeLabel', [summary.name, String(summary.postCount), formatDate(summary.firstSeenAt), String(summary.noteCount)]);
+  // What the badge shows, in words. Dates stay in the card: a page's first Intl date format
+  // costs ~30 ms (V8 loads its patterns once per page), too much for the one piece of UI
+  // every post gets.
+  const label = t('badgeLabel', [summary.name, String(summary.postCount), String(summary.noteCount)]);
   button.setAttribute('aria-label', summary.tags.length ? `${label} (${summary.tags.join(', ')})` : label);
   button.title = button.getAttribute('aria-label') ?? '';
   button.dataset.posts = String(summary.postCount);
