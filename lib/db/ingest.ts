@@ -17,9 +17,10 @@ export interface IngestResult {
 }
 
 /**
- * A member or membership seen again within this long keeps its stored last-seen time, so a page
- * re-read (a revisit, a re-render, the next scroll batch) does not rewrite rows that did not
- * change. Counters and names are always written when they change.
+ * A member, membership or post seen again within this long keeps its stored last-seen
+ * (observed) time, so a page re-read (a revisit, a re-render, the next scroll batch) does not
+ * rewrite rows that did not change. Counters, names and a post's text are always written when
+ * they change.
  */
 export const SEEN_RESOLUTION_MS = 10 * 60_000;
 
@@ -59,7 +60,8 @@ export async function ingestObservation(
     let newMemberships = 0;
     let added = 0;
 
-    const rows: Post[] = kept.map(({ post, previous }) => {
+    const rows: Post[] = [];
+    for (const { post, previous } of kept) {
       const author = post.author;
       let member = members.get(author.id);
       if (!member) {
@@ -96,7 +98,7 @@ export async function ingestObservation(
         changedMemberships.add(membership);
         added += 1;
       }
-      return {
+      const row: Post = {
         id: post.id,
         communityId: post.communityId,
         memberId: author.id,
@@ -112,7 +114,10 @@ export async function ingestObservation(
         sentiment: previous?.sentiment ?? null,
         intent: previous?.intent ?? null,
       };
-    });
+      // A page read again minutes later shows mostly the same posts: rewriting each (a row and
+      // four index entries) would change nothing but its observation time.
+      if (!previous || now - previous.observedAt >= SEEN_RESOLUTION_MS || !samePost(previous, row)) rows.push(row);
+    }
 
     const base: Community = community ?? newCommunity(observed, now);
     const updatedCommunity: Community = {
@@ -129,13 +134,26 @@ export async function ingestObservation(
       db.communities.put(updatedCommunity),
       changedMembers.size ? db.members.bulkPut([...changedMembers]) : undefined,
       changedMemberships.size ? db.memberships.bulkPut([...changedMemberships]) : undefined,
-      db.posts.bulkPut(rows),
+      rows.length ? db.posts.bulkPut(rows) : undefined,
     ]);
     const summaries = authors.flatMap((member) =>
       member ? [summaryOf(member, memberships.get(member.id), observed.id, noteCounts.get(member.id))] : [],
     );
-    return { added, updated: rows.length - added, summaries };
+    return { added, updated: kept.length - added, summaries };
   });
+}
+
+/** Everything a page can change in a post is the same (its observation time aside). */
+function samePost(a: Post, b: Post): boolean {
+  return (
+    a.text === b.text &&
+    a.publishedAt === b.publishedAt &&
+    a.url === b.url &&
+    a.memberId === b.memberId &&
+    a.threadId === b.threadId &&
+    a.parentId === b.parentId &&
+    a.kind === b.kind
+  );
 }
 
 function newMember(author: ObservedPost['author'], community: ObservedCommunity, now: number): Member {

@@ -158,25 +158,32 @@ describe('ingestObservation', () => {
     );
   });
 
-  it('does not rewrite a member or membership seen again within minutes, unless something in it changed', async () => {
+  it('does not rewrite a member, membership or post seen again within minutes, unless something in it changed', async () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'bob')], T0);
     const before = await dumpDb(db);
     const soon = T0 + SEEN_RESOLUTION_MS - 1;
 
-    // The same page read again (a revisit, a re-render): posts refresh, members and memberships stay.
-    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'bob')], soon);
+    // The same page read again (a revisit, a re-render): no post, member or membership moves.
+    const again = await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann'), observedPost('p2', 'bob')], soon);
+    expect(again).toMatchObject({ added: 0, updated: 2 });
     const after = await dumpDb(db);
     expect(after.members).toEqual(before.members);
     expect(after.memberships).toEqual(before.memberships);
-    expect(await db.posts.get(`${COMMUNITY.id}:p1`)).toMatchObject({ observedAt: soon, firstObservedAt: T0 });
+    expect(after.posts).toEqual(before.posts);
+
+    // An edited post is written at once.
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann', { text: 'Edited' })], soon);
+    expect(await db.posts.get(`${COMMUNITY.id}:p1`)).toMatchObject({ text: 'Edited', observedAt: soon, firstObservedAt: T0 });
+    expect(await db.posts.get(`${COMMUNITY.id}:p2`)).toMatchObject({ observedAt: T0 });
 
     // A new post and a new name are written at once, whatever the time.
     await ingestObservation(db, COMMUNITY, [observedPost('p3', 'ann', { author: { name: 'Ann B.' } })], soon);
     expect(await db.members.get(ann)).toMatchObject({ displayNames: ['Ann B.', 'ann'], lastSeenAt: T0 });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, lastSeenAt: T0 });
 
-    // Later than the resolution, last-seen moves.
+    // Later than the resolution, last-seen and observed times move.
     await ingestObservation(db, COMMUNITY, [observedPost('p2', 'bob')], T0 + SEEN_RESOLUTION_MS);
+    expect(await db.posts.get(`${COMMUNITY.id}:p2`)).toMatchObject({ observedAt: T0 + SEEN_RESOLUTION_MS, firstObservedAt: T0 });
     expect(await db.members.get(bob)).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, bob))).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS, postCount: 1 });
   });
