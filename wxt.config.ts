@@ -1,7 +1,7 @@
 import { defineConfig } from 'wxt';
 
 // Sites built into the manifest (Facebook, Reddit, Hacker News) come from the adapters'
-// `matches` (entrypoints/sites.content). Forums on their own domains (Discourse, phpBB, …) are
+// `matches`, one content script each (entrypoints/<site>.content.ts). Forums on their own domains (Discourse, phpBB, …) are
 // added one origin at a time when the user tracks them (optional host permission +
 // scripting.registerContentScripts), so Kehila never asks for "all sites" up front.
 const ANY_SITE = ['https://*/*', 'http://*/*'];
