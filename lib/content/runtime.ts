@@ -241,6 +241,7 @@ class PageSession {
       this.unreadable.add(el);
       return;
     }
+    this.unreadable.delete(el);
     this.parsed += 1;
     const entry: TrackedPost = { post, anchor };
     this.tracked.set(el, entry);

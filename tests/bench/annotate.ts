@@ -39,7 +39,7 @@ export const TARGET =
 const MS_PER_POST = 0.2;
 const LONG_TASK_MS = 50;
 const BADGES_AFTER_LOAD_MS = 300;
-/** How long after load both browsers are left alone before the totals are read. */
+/** How long both browsers are left alone, after the time given to badges, before the totals are read. */
 const SETTLE_MS = 1500;
 
 export const CORPUS_DIR = path.resolve(ROOT, '../shared/pages');
@@ -96,7 +96,10 @@ async function loadOnce(browser: BenchBrowser, url: string, expectedBadges: numb
       badges = await waitForBadges(page, expectedBadges, { timeoutMs: 20_000, quietMs: expectedBadges === undefined ? 2000 : undefined });
     }
     const probe = await readProbe(page);
-    const lastEvent = Math.max(probe.loadMs, probe.badges.at(-1)?.[0] ?? 0);
+    // Both browsers' totals cover the same stretch after load: the time Kehila is given to badge
+    // the page, then the settling time. (Ending each at its own last event left the page's own
+    // work during Kehila's badge time on Kehila's side.) Badges later than that extend it.
+    const lastEvent = Math.max(probe.loadMs + BADGES_AFTER_LOAD_MS, probe.badges.at(-1)?.[0] ?? 0);
     const wait = lastEvent + SETTLE_MS - probe.now;
     if (wait > 0) await page.waitForTimeout(wait);
     const metrics = await mainThreadMetrics(cdp);
@@ -142,8 +145,10 @@ async function tracedLoad(browser: BenchBrowser, url: string, expectedBadges: nu
     const cdp = await openCdp(browser.context, page);
     const stop = await startTrace(cdp);
     await page.goto(url, { waitUntil: 'load' });
+    const loadedAt = Date.now();
     if (browser.label === 'kehila') await waitForBadges(page, expectedBadges, { timeoutMs: 20_000 });
-    await page.waitForTimeout(SETTLE_MS);
+    // The same stretch after load in both browsers, as in loadOnce.
+    await page.waitForTimeout(Math.max(0, loadedAt + BADGES_AFTER_LOAD_MS - Date.now()) + SETTLE_MS);
     const events = await stop();
     return summarizeTrace(events, extensionId);
   } finally {
