@@ -100,6 +100,8 @@ class PageSession {
   private readonly answeredBy = new Map<string, number>();
   /** Posts the adapter found but could not read yet (no author shown): re-read when they change. */
   private readonly unreadable = new WeakSet<Element>();
+  /** Whether this reading run (the pump's slices until nothing is left to read) has reported its first slice. */
+  private reportedFirstSlice = false;
   /** Authors already looked up ahead of their batch's write (found or not). */
   private readonly asked = new Set<string>();
 
@@ -190,15 +192,22 @@ class PageSession {
       const owner = this.trackedAncestor(root);
       if (owner) elements.push(owner);
     }
-    for (const el of elements) this.toRead.add(el);
+    for (const el of elements) {
+      this.toRead.add(el);
+      // Asked now, the browser says whether the post is in reach by its next frame, while the
+      // post is read and its author looked up, so a known author's badge is drawn as it is read.
+      this.visibility?.observe(el);
+    }
     this.scans += 1;
     if (this.scans % 20 === 0) this.pruneDetached();
   }
 
   /**
    * Read queued posts and draw queued badges in slices of a few milliseconds, yielding to the
-   * page between slices, so a 500-post feed never becomes one long task. When everything read
-   * is done, what it found goes to the background at once.
+   * page between slices, so a 500-post feed never becomes one long task. What the first slice
+   * read goes to the background at once: posts are read in document order, so those are the
+   * top of what was added, usually what the manager is looking at. The rest goes when
+   * everything is read (or a batch fills).
    */
   private pump(): void {
     if (this.pumpTimer !== undefined || this.abort.signal.aborted) return;
@@ -218,8 +227,13 @@ class PageSession {
         // One failing post must not stop the others.
         this.failures.push(errorMessage(error));
       }
-      if (overBudget()) return this.continueLater();
+      if (overBudget()) {
+        if (!this.reportedFirstSlice) this.flush();
+        this.reportedFirstSlice = true;
+        return this.continueLater();
+      }
     }
+    this.reportedFirstSlice = false;
     this.flush();
   }
 
@@ -245,8 +259,6 @@ class PageSession {
     this.parsed += 1;
     const entry: TrackedPost = { post, anchor };
     this.tracked.set(el, entry);
-    // Observing a post already observed changes nothing; its visibility is kept by element.
-    this.visibility?.observe(el);
 
     const summary = this.summaries.get(post.author.id);
     if (summary && this.isInView(el)) this.showBadge(entry, summary);

@@ -33,23 +33,25 @@ const { runAdapters } = await import('@/lib/content/runtime');
 
 const COMMUNITY: ObservedCommunity = { id: 'discourse:forum.test', platform: 'discourse', name: 'Test forum', url: 'https://forum.test/' };
 
+const parseFast: SiteAdapter['parsePost'] = (el, page) => ({
+  id: `test:${el.id}`,
+  communityId: page.community.id,
+  threadId: 'test:thread',
+  parentId: null,
+  kind: 'comment',
+  author: { id: `test:${el.getAttribute('data-author')}`, name: el.getAttribute('data-author')!, profileUrl: null, isWeak: false },
+  publishedAt: null,
+  url: null,
+  text: el.textContent ?? '',
+});
+
 const adapter: SiteAdapter = {
   id: 'test',
   matches: [],
   detect: (doc) => doc.querySelector('article') !== null,
   community: () => COMMUNITY,
   findPosts: (root) => [...(root instanceof Element && root.matches('article') ? [root] : []), ...root.querySelectorAll('article')],
-  parsePost: (el, page) => ({
-    id: `test:${el.id}`,
-    communityId: page.community.id,
-    threadId: 'test:thread',
-    parentId: null,
-    kind: 'comment',
-    author: { id: `test:${el.getAttribute('data-author')}`, name: el.getAttribute('data-author')!, profileUrl: null, isWeak: false },
-    publishedAt: null,
-    url: null,
-    text: el.textContent ?? '',
-  }),
+  parsePost: (el, page) => parseFast(el, page),
   badgeAnchor: (el) => el.querySelector('b') ?? undefined,
   replyBox: () => undefined,
 };
@@ -142,5 +144,29 @@ describe('content runtime: badge data answers', () => {
     await vi.waitFor(() => expect(pending.some(({ message }) => message.posts?.some((post) => post.author.id === 'test:dee'))).toBe(true));
     pending.filter(({ message }) => message.type === 'members/summaries').forEach(({ resolve }) => resolve([summary('dee', 2)]));
     await vi.waitFor(() => expect(badgeCount('dee')).toBe('2'));
+  });
+
+  it('reports what the first slice read at once, and the rest when all is read', async () => {
+    await settle();
+    pending.length = 0;
+    // Slow posts, so reading 30 takes several slices of the runtime's few milliseconds.
+    const slow = vi.spyOn(adapter, 'parsePost').mockImplementation((el, page) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until) {
+        // busy: a post that takes a millisecond to read
+      }
+      return parseFast(el, page);
+    });
+    const html = Array.from({ length: 30 }, (_, i) => `<article id="q${i}" data-author="m${i % 5}"><b>m${i % 5}</b> text ${i}</article>`).join('');
+    document.body.insertAdjacentHTML('beforeend', html);
+    await vi.waitFor(() => expect(pending.filter(({ message }) => message.type === 'observe/posts').flatMap(({ message }) => message.posts ?? [])).toHaveLength(30));
+    slow.mockRestore();
+
+    const writes = pending.filter(({ message }) => message.type === 'observe/posts').map(({ message }) => message.posts!.map((post) => (post as unknown as { id: string }).id));
+    expect(writes.length).toBeGreaterThanOrEqual(2);
+    // The first report is the top of what was added, in document order; nothing is reported twice.
+    expect(writes[0]!.length).toBeLessThan(30);
+    expect(writes[0]).toEqual(Array.from({ length: writes[0]!.length }, (_, i) => `test:q${i}`));
+    expect(new Set(writes.flat()).size).toBe(30);
   });
 });
