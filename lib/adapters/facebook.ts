@@ -13,7 +13,7 @@
  */
 import { postId } from '@/lib/model/ids';
 import type { ObservedCommunity, ObservedPost, PostKind } from '@/lib/model/observed';
-import { cleanText, parseIsoAttribute, queryAllWithSelf, readableText, taskMemo } from './dom';
+import { cleanText, parseIsoAttribute, queryAllWithSelf, readableText, stringMemo, taskMemo } from './dom';
 import { authorOf, observedAuthor, type AuthorRef } from './facebook-authors';
 import { communityOf, pageKindOf, pageOwnerOf, postIdFromPageUrl } from './facebook-community';
 import {
@@ -368,11 +368,15 @@ function parsePost(el: Element, page: PageContext): ObservedPost | undefined {
  * itself: one member for the page either way.
  */
 function withPageId(author: AuthorRef, page: PageContext): AuthorRef {
+  if (author.id || !author.vanity) return author;
   const pageId = /^facebook:page:(\d+)$/.exec(page.community.id)?.[1];
-  const owner = pageOwnerOf(page.url)?.toLowerCase();
-  if (author.id || !author.vanity || !pageId || !owner) return author;
+  const owner = pageId ? pageOwners(page.url.href) : undefined;
+  if (!pageId || !owner) return author;
   return author.vanity.toLowerCase() === owner ? { ...author, id: pageId } : author;
 }
+
+// Every post of a page asks; the address changes only with navigation.
+const pageOwners = stringMemo((href: string) => pageOwnerOf(new URL(href))?.toLowerCase(), 16);
 
 function pageUrlFor(page: PageContext, key: string): URL | undefined {
   return postIdFromPageUrl(page.url) === key ? page.url : undefined;
