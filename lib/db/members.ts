@@ -11,21 +11,20 @@ export class NotFoundError extends Error {
 
 /**
  * Badge data for these members in one community: two key reads per member however large the
- * database (the member row, which carries its live note count, and the membership row). Only a
- * member with a note that expired since it was counted has its notes read.
+ * database (the member row, which carries its live note count, and the membership row), and
+ * one for a member the database has never seen (no member, so no membership to read: a page's
+ * newcomers are never the same twice, so no cache holds them). Only a member with a note that
+ * expired since it was counted has its notes read.
  */
 export async function memberSummaries(db: KehilaDb, communityId: string, memberIds: readonly string[], now = Date.now()): Promise<MemberSummary[]> {
   const ids = [...new Set(memberIds)];
   return db.transaction('r', [db.members, db.memberships, db.notes], async () => {
-    const [members, memberships] = await Promise.all([
-      db.members.bulkGet(ids),
-      db.memberships.bulkGet(ids.map((memberId) => membershipId(communityId, memberId))),
+    const members = (await db.members.bulkGet(ids)).filter((member): member is Member => member !== undefined);
+    const [memberships, noteCounts] = await Promise.all([
+      db.memberships.bulkGet(members.map((member) => membershipId(communityId, member.id))),
+      currentNoteCounts(db, members, now),
     ]);
-    const noteCounts = await currentNoteCounts(db, members, now);
-    return ids.flatMap((memberId, index): MemberSummary[] => {
-      const member = members[index];
-      return member ? [summaryOf(member, memberships[index], communityId, noteCounts.get(memberId))] : [];
-    });
+    return members.map((member, index) => summaryOf(member, memberships[index], communityId, noteCounts.get(member.id)));
   });
 }
 
