@@ -99,16 +99,31 @@ function indexedDbBytes(profileDir: string, extensionId: string): number {
     .reduce((sum, name) => sum + size(path.join(dir, name)), 0);
 }
 
+/** No single message of the bench takes near this long; one that does has hung (seen once, cause unknown). */
+const MESSAGE_TIMEOUT_MS = 120_000;
+
 async function send(side: Side, message: unknown): Promise<{ ms: number; reply: Envelope }> {
-  return inBrowser(
-    side.driver,
-    async (request) => {
-      const started = performance.now();
-      const reply = await chrome.runtime.sendMessage(request);
-      return { ms: performance.now() - started, reply };
-    },
-    message,
-  );
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    const type = (message as { type?: string }).type ?? 'message';
+    timer = setTimeout(() => reject(new Error(`${side.label} database: no answer to ${type} in ${MESSAGE_TIMEOUT_MS / 1000} s`)), MESSAGE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([
+      inBrowser(
+        side.driver,
+        async (request) => {
+          const started = performance.now();
+          const reply = await chrome.runtime.sendMessage(request);
+          return { ms: performance.now() - started, reply };
+        },
+        message,
+      ),
+      hung,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class DbBench {
