@@ -67,7 +67,7 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
 
   const onMessage = (raw: unknown): undefined => {
     const message = readBroadcast(raw);
-    if (message?.type === 'members/changed') void session?.refreshMembers(message.memberIds);
+    if (message?.type === 'members/changed') session?.refreshMembers(message.memberIds);
     return undefined;
   };
   browser.runtime.onMessage.addListener(onMessage);
@@ -336,12 +336,10 @@ class PageSession {
   }
 
   /** A note or tag changed somewhere (this tab or another): refresh those members' badges. */
-  async refreshMembers(memberIds: readonly string[]): Promise<void> {
+  refreshMembers(memberIds: readonly string[]): void {
     const shown = memberIds.filter((id) => this.summaries.has(id));
     if (shown.length) {
-      const sent = (this.sent += 1);
-      const summaries = await send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: shown });
-      this.applySummaries(summaries, sent);
+      this.request('refresh badge data', () => send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: shown }));
     }
     const open = openCardMember();
     if (open && memberIds.includes(open)) refreshOpenCard();
