@@ -24,11 +24,45 @@ export interface IngestResult {
  */
 export const SEEN_RESOLUTION_MS = 10 * 60_000;
 
+/** What ingest reads before it decides anything: the stored rows the batch touches. */
+export interface IngestReads {
+  /** The stored post for each post of the batch, in batch order (undefined: never seen). */
+  posts: readonly (Post | undefined)[];
+  community: Community | undefined;
+  /** By member id; only members that exist. */
+  members: ReadonlyMap<string, Member>;
+  /** By member id, in this community; only memberships that exist. */
+  memberships: ReadonlyMap<string, Membership>;
+}
+
+/** What one ingest writes, and what it answers with. */
+export interface IngestPlan {
+  community: Community;
+  /** Members and memberships that changed (new ones included). */
+  members: Member[];
+  memberships: Membership[];
+  /** Post rows to write: new, edited, or seen again after SEEN_RESOLUTION_MS. */
+  posts: Post[];
+  added: number;
+  updated: number;
+  /** The batch's authors after this ingest, in first-seen order, with their membership here. */
+  authors: { member: Member; membership: Membership | undefined }[];
+}
+
 /**
- * Store what a page showed: upsert the community, its members, their memberships and the
+ * The batch ingest stores: posts of this community only, each once (a re-render may send the
+ * same post twice in one batch: the last reading wins).
+ */
+export function ingestBatch(observed: ObservedCommunity, posts: readonly ObservedPost[]): ObservedPost[] {
+  return [...new Map(posts.filter((post) => post.communityId === observed.id).map((post) => [post.id, post])).values()];
+}
+
+/**
+ * Store what a page showed, now: upsert the community, its members, their memberships and the
  * posts, in one transaction, and answer with the badge data of the batch's authors from the
  * rows it just wrote. A post seen again is updated in place (never duplicated) and keeps its
- * first observation time; counters move only for what is new.
+ * first observation time; counters move only for what is new. The background service worker
+ * ingests through the observation journal (journal.ts), which runs this same plan.
  */
 export async function ingestObservation(
   db: KehilaDb,
@@ -36,8 +70,7 @@ export async function ingestObservation(
   posts: readonly ObservedPost[],
   now = Date.now(),
 ): Promise<IngestResult> {
-  // The same post may arrive twice in one batch (a re-render): the last reading wins.
-  const batch = [...new Map(posts.filter((post) => post.communityId === observed.id).map((post) => [post.id, post])).values()];
+  const batch = ingestBatch(observed, posts);
   const memberIds = [...new Set(batch.map((post) => post.author.id))];
 
   return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
@@ -47,100 +80,151 @@ export async function ingestObservation(
       db.members.bulkGet(memberIds),
       db.memberships.bulkGet(memberIds.map((memberId) => membershipId(observed.id, memberId))),
     ]);
-    // A post belongs to the community it was first seen in. One seen again under another
-    // (the old page's posts, still on screen just after an in-app navigation) is left alone.
-    const kept = batch.flatMap((post, index) => (!known[index] || known[index].communityId === observed.id ? [{ post, previous: known[index] }] : []));
+    const plan = planIngest(observed, batch, { posts: known, community, members: byId(existingMembers), memberships: byMember(existingMemberships) }, now);
+    const [noteCounts] = await Promise.all([
+      currentNoteCounts(db, plan.authors.map(({ member }) => member), now),
+      db.communities.put(plan.community),
+      plan.members.length ? db.members.bulkPut(plan.members) : undefined,
+      plan.memberships.length ? db.memberships.bulkPut(plan.memberships) : undefined,
+      plan.posts.length ? db.posts.bulkPut(plan.posts) : undefined,
+    ]);
+    return resultOf(plan, observed.id, noteCounts);
+  });
+}
 
-    const members = new Map<string, Member>();
-    existingMembers.forEach((member) => member && members.set(member.id, member));
-    const memberships = new Map<string, Membership>();
-    existingMemberships.forEach((membership) => membership && memberships.set(membership.memberId, membership));
-    const changedMembers = new Set<Member>();
-    const changedMemberships = new Set<Membership>();
-    let newMemberships = 0;
-    let added = 0;
+/** The answer to a page: how many posts were new or seen again, and each author's badge data. */
+export function resultOf(plan: IngestPlan, communityId: string, noteCounts: ReadonlyMap<string, number>): IngestResult {
+  return {
+    added: plan.added,
+    updated: plan.updated,
+    summaries: plan.authors.map(({ member, membership }) => summaryOf(member, membership, communityId, noteCounts.get(member.id))),
+  };
+}
 
-    const rows: Post[] = [];
-    for (const { post, previous } of kept) {
-      const author = post.author;
-      let member = members.get(author.id);
-      if (!member) {
-        member = newMember(author, observed, now);
-        members.set(member.id, member);
-        changedMembers.add(member);
-      }
-      if (now - member.lastSeenAt >= SEEN_RESOLUTION_MS) {
-        member.lastSeenAt = now;
-        changedMembers.add(member);
-      }
-      if (!member.displayNames.includes(author.name)) {
-        member.displayNames = [author.name, ...member.displayNames].slice(0, 10);
-        changedMembers.add(member);
-      }
-      if (author.profileUrl && author.profileUrl !== member.profileUrl) {
-        member.profileUrl = author.profileUrl;
-        changedMembers.add(member);
-      }
+export function byId<T extends { id: string }>(rows: readonly (T | undefined)[]): Map<string, T> {
+  return new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
+}
 
-      let membership = memberships.get(author.id);
-      if (!membership) {
-        membership = { id: membershipId(observed.id, author.id), communityId: observed.id, memberId: author.id, firstSeenAt: now, lastSeenAt: now, postCount: 0 };
-        memberships.set(author.id, membership);
+export function byMember(rows: readonly (Membership | undefined)[]): Map<string, Membership> {
+  return new Map(rows.flatMap((row) => (row ? [[row.memberId, row] as const] : [])));
+}
+
+/**
+ * Decide what an ingest writes, from the rows it read: a pure function of (reads, batch, now),
+ * so the journal can replay an observation later and reach the same rows. It does not change
+ * the rows it was given (members and memberships are copied before they move).
+ */
+export function planIngest(observed: ObservedCommunity, batch: readonly ObservedPost[], reads: IngestReads, now: number): IngestPlan {
+  // A post belongs to the community it was first seen in. One seen again under another
+  // (the old page's posts, still on screen just after an in-app navigation) is left alone.
+  const kept = batch.flatMap((post, index) => {
+    const previous = reads.posts[index];
+    return !previous || previous.communityId === observed.id ? [{ post, previous }] : [];
+  });
+
+  const members = new Map<string, Member>();
+  const memberships = new Map<string, Membership>();
+  const changedMembers = new Set<Member>();
+  const changedMemberships = new Set<Membership>();
+  let newMemberships = 0;
+  let added = 0;
+  const memberOf = (author: ObservedPost['author']): Member => {
+    let member = members.get(author.id);
+    if (!member) {
+      const stored = reads.members.get(author.id);
+      member = stored ? { ...stored } : newMember(author, observed, now);
+      members.set(author.id, member);
+      if (!stored) changedMembers.add(member);
+    }
+    return member;
+  };
+  const membershipOf = (memberId: string): Membership => {
+    let membership = memberships.get(memberId);
+    if (!membership) {
+      const stored = reads.memberships.get(memberId);
+      membership = stored ? { ...stored } : { id: membershipId(observed.id, memberId), communityId: observed.id, memberId, firstSeenAt: now, lastSeenAt: now, postCount: 0 };
+      memberships.set(memberId, membership);
+      if (!stored) {
         newMemberships += 1;
         changedMemberships.add(membership);
       }
-      if (now - membership.lastSeenAt >= SEEN_RESOLUTION_MS) {
-        membership.lastSeenAt = now;
-        changedMemberships.add(membership);
-      }
-      if (!previous) {
-        membership.postCount += 1;
-        changedMemberships.add(membership);
-        added += 1;
-      }
-      const row: Post = {
-        id: post.id,
-        communityId: post.communityId,
-        memberId: author.id,
-        threadId: post.threadId,
-        parentId: post.parentId,
-        kind: post.kind,
-        publishedAt: post.publishedAt ? Date.parse(post.publishedAt) : (previous?.publishedAt ?? null),
-        firstObservedAt: previous?.firstObservedAt ?? now,
-        observedAt: now,
-        url: post.url ?? previous?.url ?? null,
-        text: post.text,
-        language: previous?.language ?? null,
-        sentiment: previous?.sentiment ?? null,
-        intent: previous?.intent ?? null,
-      };
-      // A page read again minutes later shows mostly the same posts: rewriting each (a row and
-      // four index entries) would change nothing but its observation time.
-      if (!previous || now - previous.observedAt >= SEEN_RESOLUTION_MS || !samePost(previous, row)) rows.push(row);
+    }
+    return membership;
+  };
+
+  const rows: Post[] = [];
+  for (const { post, previous } of kept) {
+    const author = post.author;
+    const member = memberOf(author);
+    if (now - member.lastSeenAt >= SEEN_RESOLUTION_MS) {
+      member.lastSeenAt = now;
+      changedMembers.add(member);
+    }
+    if (!member.displayNames.includes(author.name)) {
+      member.displayNames = [author.name, ...member.displayNames].slice(0, 10);
+      changedMembers.add(member);
+    }
+    if (author.profileUrl && author.profileUrl !== member.profileUrl) {
+      member.profileUrl = author.profileUrl;
+      changedMembers.add(member);
     }
 
-    const base: Community = community ?? newCommunity(observed, now);
-    const updatedCommunity: Community = {
-      ...base,
-      name: observed.name,
-      url: observed.url,
-      memberCount: base.memberCount + newMemberships,
-      postCount: base.postCount + added,
-      lastActivityAt: Math.max(base.lastActivityAt, now),
+    const membership = membershipOf(author.id);
+    if (now - membership.lastSeenAt >= SEEN_RESOLUTION_MS) {
+      membership.lastSeenAt = now;
+      changedMemberships.add(membership);
+    }
+    if (!previous) {
+      membership.postCount += 1;
+      changedMemberships.add(membership);
+      added += 1;
+    }
+    const row: Post = {
+      id: post.id,
+      communityId: post.communityId,
+      memberId: author.id,
+      threadId: post.threadId,
+      parentId: post.parentId,
+      kind: post.kind,
+      publishedAt: post.publishedAt ? Date.parse(post.publishedAt) : (previous?.publishedAt ?? null),
+      firstObservedAt: previous?.firstObservedAt ?? now,
+      observedAt: now,
+      url: post.url ?? previous?.url ?? null,
+      text: post.text,
+      language: previous?.language ?? null,
+      sentiment: previous?.sentiment ?? null,
+      intent: previous?.intent ?? null,
     };
-    const authors = memberIds.map((memberId) => members.get(memberId));
-    const [noteCounts] = await Promise.all([
-      currentNoteCounts(db, authors, now),
-      db.communities.put(updatedCommunity),
-      changedMembers.size ? db.members.bulkPut([...changedMembers]) : undefined,
-      changedMemberships.size ? db.memberships.bulkPut([...changedMemberships]) : undefined,
-      rows.length ? db.posts.bulkPut(rows) : undefined,
-    ]);
-    const summaries = authors.flatMap((member) =>
-      member ? [summaryOf(member, memberships.get(member.id), observed.id, noteCounts.get(member.id))] : [],
-    );
-    return { added, updated: kept.length - added, summaries };
+    // A page read again minutes later shows mostly the same posts: rewriting each (a row and
+    // four index entries) would change nothing but its observation time.
+    if (!previous || now - previous.observedAt >= SEEN_RESOLUTION_MS || !samePost(previous, row)) rows.push(row);
+  }
+
+  const base: Community = reads.community ?? newCommunity(observed, now);
+  const community: Community = {
+    ...base,
+    name: observed.name,
+    url: observed.url,
+    memberCount: base.memberCount + newMemberships,
+    postCount: base.postCount + added,
+    lastActivityAt: Math.max(base.lastActivityAt, now),
+  };
+  // Every author of the batch, also one whose posts all belong to another community (the
+  // badge still shows them, from the stored rows).
+  const authorIds = [...new Set(batch.map((post) => post.author.id))];
+  const authors = authorIds.flatMap((memberId) => {
+    const member = members.get(memberId) ?? reads.members.get(memberId);
+    return member ? [{ member, membership: memberships.get(memberId) ?? reads.memberships.get(memberId) }] : [];
   });
+  return {
+    community,
+    members: [...changedMembers],
+    memberships: [...changedMemberships],
+    posts: rows,
+    added,
+    updated: kept.length - added,
+    authors,
+  };
 }
 
 /** Everything a page can change in a post is the same (its observation time aside). */
