@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { KehilaDb } from '@/lib/db/db';
-import { ingestObservation } from '@/lib/db/ingest';
-import { memberDetail, memberSummaries, setMemberRole, tagMember } from '@/lib/db/members';
+import { ObservationJournal } from '@/lib/db/journal';
+import { memberDetail, setMemberRole, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
 import { HandledError, type Handlers } from '@/lib/messages/router';
 import type { Broadcast } from '@/lib/messages/schema';
@@ -21,43 +21,52 @@ export async function broadcast(message: Broadcast): Promise<void> {
   );
 }
 
-/** One named function per message type (STYLE.md "background/handlers.ts"). */
-export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Promise<void> = broadcast): Handlers {
+/**
+ * One named function per message type (STYLE.md "background/handlers.ts"). Pages' batches and
+ * badge lookups go through the observation journal; every other handler that reads or writes
+ * members, memberships, communities or posts settles the journal first (lib/db/journal.ts).
+ */
+export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Promise<void> = broadcast, journal = new ObservationJournal(db)): Handlers {
   const changed = (memberIds: string[]) => void notify({ type: 'members/changed', memberIds }).catch(() => undefined);
 
   return {
     async 'observe/posts'({ community, posts }) {
-      const { added, updated, summaries } = await ingestObservation(db, community, posts);
+      const { added, updated, summaries } = await journal.ingest(community, posts);
       return { stored: added + updated, summaries };
     },
     async 'members/summaries'({ communityId, memberIds }) {
-      return memberSummaries(db, communityId, memberIds);
+      return journal.summaries(communityId, memberIds);
     },
     async 'members/get'({ memberId, communityId }) {
+      await journal.settle();
       return memberDetail(db, memberId, communityId);
     },
     async 'members/tag'({ memberId, add, remove }) {
+      await journal.settle();
       const tags = await tagMember(db, memberId, add, remove);
       changed([memberId]);
       return { memberId, tags };
     },
     async 'members/role'({ memberId, role }) {
+      await journal.settle();
       await setMemberRole(db, memberId, role);
       changed([memberId]);
       return { memberId, role };
     },
     async 'notes/add'({ memberId, communityId, postId, body }) {
-      const { managerName } = await loadSettings();
+      const [{ managerName }] = await Promise.all([loadSettings(), journal.settle()]);
       const note = await addNote(db, { memberId, communityId, postId, body, author: managerName });
       changed([memberId]);
       return note;
     },
     async 'notes/update'({ id, body }) {
+      await journal.settle();
       const note = await updateNote(db, id, body);
       changed([note.memberId]);
       return note;
     },
     async 'notes/delete'({ id }) {
+      await journal.settle();
       const note = await deleteNote(db, id);
       changed([note.memberId]);
       return { id };

@@ -1,16 +1,20 @@
 import { browser } from 'wxt/browser';
 import { getDb } from '@/lib/db/db';
+import { ObservationJournal } from '@/lib/db/journal';
 import { installRowCache } from '@/lib/db/row-cache';
 import { routeMessage } from '@/lib/messages/router';
 import { onPermissionsAdded, onPermissionsRemoved, syncRegistrations } from '@/lib/background/sites';
-import { createHandlers } from './handlers';
+import { broadcast, createHandlers } from './handlers';
 
 // main stays synchronous and only adds listeners, so an event that wakes the service worker
 // finds them registered (MV3 drops events that arrive before their listener).
 export default defineBackground(() => {
   const db = getDb();
   installRowCache(db);
-  const handlers = createHandlers(db);
+  const journal = new ObservationJournal(db);
+  const handlers = createHandlers(db, broadcast, journal);
+  // What a previous worker answered but did not fold reaches the tables now, not at the next batch.
+  void journal.settle().catch((error) => console.error('Kehila: could not replay the observation journal', error));
 
   browser.runtime.onMessage.addListener((raw, sender, sendResponse) => {
     void routeMessage(raw, sender, browser.runtime.id, handlers).then(sendResponse);

@@ -4,6 +4,7 @@ import type {
   Alert,
   Community,
   Interaction,
+  JournalEntry,
   Member,
   Membership,
   Note,
@@ -30,6 +31,7 @@ export class KehilaDb extends Dexie {
   alerts!: EntityTable<Alert, 'id'>;
   trackedSites!: EntityTable<TrackedSite, 'origin'>;
   adapterIssues!: EntityTable<AdapterIssue, 'id'>;
+  journal!: EntityTable<JournalEntry, 'seq'>;
 
   constructor(name = 'kehila', upTo = SCHEMA_VERSIONS.length) {
     super(name);

@@ -9,23 +9,49 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** Rows written but not yet in the tables (the journal's): they stand in for the stored ones. */
+export interface PendingRows {
+  members: ReadonlyMap<string, Member>;
+  /** By membership id. */
+  memberships: ReadonlyMap<string, Membership>;
+}
+
 /**
  * Badge data for these members in one community: two key reads per member however large the
  * database (the member row, which carries its live note count, and the membership row), and
  * one for a member the database has never seen (no member, so no membership to read: a page's
  * newcomers are never the same twice, so no cache holds them). Only a member with a note that
- * expired since it was counted has its notes read.
+ * expired since it was counted has its notes read. Rows in `pending` are read from there.
  */
-export async function memberSummaries(db: KehilaDb, communityId: string, memberIds: readonly string[], now = Date.now()): Promise<MemberSummary[]> {
+export async function memberSummaries(
+  db: KehilaDb,
+  communityId: string,
+  memberIds: readonly string[],
+  now = Date.now(),
+  pending?: PendingRows,
+): Promise<MemberSummary[]> {
   const ids = [...new Set(memberIds)];
   return db.transaction('r', [db.members, db.memberships, db.notes], async () => {
-    const members = (await db.members.bulkGet(ids)).filter((member): member is Member => member !== undefined);
+    const members = (await readThrough(db.members, ids, pending?.members)).filter((member): member is Member => member !== undefined);
     const [memberships, noteCounts] = await Promise.all([
-      db.memberships.bulkGet(members.map((member) => membershipId(communityId, member.id))),
+      readThrough(
+        db.memberships,
+        members.map((member) => membershipId(communityId, member.id)),
+        pending?.memberships,
+      ),
       currentNoteCounts(db, members, now),
     ]);
     return members.map((member, index) => summaryOf(member, memberships[index], communityId, noteCounts.get(member.id)));
   });
+}
+
+/** Rows by key: from `pending` where it has them, the rest in one bulk read. */
+export async function readThrough<T>(table: { bulkGet(keys: string[]): Promise<(T | undefined)[]> }, keys: readonly string[], pending?: ReadonlyMap<string, T>): Promise<(T | undefined)[]> {
+  if (!pending?.size) return table.bulkGet([...keys]);
+  const missing = keys.filter((key) => !pending.has(key));
+  const stored = missing.length ? await table.bulkGet(missing) : [];
+  let next = 0;
+  return keys.map((key) => pending.get(key) ?? stored[next++]);
 }
 
 /** What a badge shows for a member in a community, from the rows that hold it (and a recount, if any). */

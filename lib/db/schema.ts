@@ -30,6 +30,13 @@ const V2 = {
   adapterIssues: 'id, adapter, origin, at',
 };
 
+const V3 = {
+  ...V2,
+  members: 'id, *tags, role, linkedTo',
+  posts: 'id, threadId, [communityId+observedAt], [communityId+publishedAt], [memberId+observedAt]',
+  memberships: 'id, memberId, [communityId+lastSeenAt]',
+};
+
 /**
  * Every schema the extension has shipped, oldest first. Add a version, never edit one that
  * shipped; each new version comes with a case in tests/unit/db-migrations.test.ts.
@@ -50,13 +57,14 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     // a range on the compound index); members.platform and members.lastSeenAt answered no query.
     // Members carry their live note count, so a badge is two key reads.
     version: 3,
-    stores: {
-      ...V2,
-      members: 'id, *tags, role, linkedTo',
-      posts: 'id, threadId, [communityId+observedAt], [communityId+publishedAt], [memberId+observedAt]',
-      memberships: 'id, memberId, [communityId+lastSeenAt]',
-    },
+    stores: V3,
     upgrade: countMemberNotes,
+  },
+  {
+    // v4: the observation journal (journal.ts). A page's batch is stored as a few unindexed
+    // rows and answered at once; the indexed tables receive it when the journal is folded.
+    version: 4,
+    stores: { ...V3, journal: '++seq' },
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { Audience, Role } from '@/lib/model/member';
-import type { Platform, PostKind } from '@/lib/model/observed';
+import type { ObservedCommunity, ObservedPost, Platform, PostKind } from '@/lib/model/observed';
 
 /** Rows of the Kehila database (DESIGN.md "Data model"). All ids are strings; times are epoch ms. */
 
@@ -147,4 +147,18 @@ export interface AdapterIssue {
   url: string;
   message: string;
   at: number;
+}
+
+/**
+ * What one page batch showed, as received (validated), kept until the journal is folded into
+ * the tables above; replaying the entries in order, each at its own time, rebuilds those rows.
+ */
+export interface JournalEntry {
+  /** Auto-incremented: the order the batches were answered in. */
+  seq?: number;
+  /** The ingest time the batch was answered with. */
+  at: number;
+  community: ObservedCommunity;
+  /** The batch's posts (a large batch spans several entries with the same `at`). */
+  posts: ObservedPost[];
 }

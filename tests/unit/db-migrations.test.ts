@@ -16,6 +16,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { KehilaDb } from '@/lib/db/db';
 import { ingestObservation } from '@/lib/db/ingest';
 import { membershipId } from '@/lib/db/keys';
+import { noteCounter } from '@/lib/db/note-count';
 import { SCHEMA_VERSIONS } from '@/lib/db/schema';
 import type { Alert, Community, Interaction, Member, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
 import { dumpDb } from './helpers/db';
@@ -286,6 +287,24 @@ async function expectV3NoteCounters(db: KehilaDb, seed: Seed): Promise<void> {
   expect(await db.posts.where('threadId').equals(`${FORUM}:thread-1`).count()).toBe(posts.filter((post) => post.threadId === `${FORUM}:thread-1`).length);
 }
 
+// ---------------------------------------------------------------------------------------------
+// v3: members carry their note counters; posts, members and memberships lost redundant indexes.
+
+function seedV3(): Seed {
+  const v2 = seedV2();
+  const notes = v2.notes as Note[];
+  return {
+    ...v2,
+    members: (v2.members as MemberV1[]).map((member) => ({ ...member, ...noteCounter(notes.filter((note) => note.memberId === member.id), T0) })),
+  };
+}
+
+/** v3 → v4: an empty observation journal; nothing else moves. */
+async function expectV4Journal(db: KehilaDb): Promise<void> {
+  expect(db.table('journal').schema.primKey).toMatchObject({ keyPath: 'seq', auto: true });
+  expect(await db.journal.count()).toBe(0);
+}
+
 /** Every version but the current one, by version number. */
 const CASES: Record<number, VersionCase> = {
   1: {
@@ -293,9 +312,17 @@ const CASES: Record<number, VersionCase> = {
     expectDerived: async (db, seed) => {
       await expectV2Backfill(db, seed);
       await expectV3NoteCounters(db, seed);
+      await expectV4Journal(db);
     },
   },
-  2: { seed: seedV2, expectDerived: expectV3NoteCounters },
+  2: {
+    seed: seedV2,
+    expectDerived: async (db, seed) => {
+      await expectV3NoteCounters(db, seed);
+      await expectV4Journal(db);
+    },
+  },
+  3: { seed: seedV3, expectDerived: expectV4Journal },
 };
 
 // ---------------------------------------------------------------------------------------------

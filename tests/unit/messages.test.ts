@@ -8,6 +8,7 @@ import { browser, type Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers } from '@/entrypoints/background/handlers';
 import type { KehilaDb } from '@/lib/db/db';
+import { ObservationJournal } from '@/lib/db/journal';
 import { MessageError, send } from '@/lib/messages/client';
 import { readBroadcast, send as pageSend } from '@/lib/messages/page-client';
 import { routeMessage, type Handlers } from '@/lib/messages/router';
@@ -59,6 +60,7 @@ const observe = (posts = [observedPost('p1', 'ann'), observedPost('p2', 'bob', {
 });
 
 let noteId: string;
+let journal: ObservationJournal;
 let deletedNoteId: string;
 
 beforeEach(async () => {
@@ -66,7 +68,9 @@ beforeEach(async () => {
   api = installFakeExtensionApis();
   db = freshDb('messages');
   notify = vi.fn(async (_message: Broadcast) => undefined);
-  handlers = createHandlers(db, notify);
+  // Folded when a test settles it (or a handler does), never behind a test's back.
+  journal = new ObservationJournal(db, { idleMs: 60_000 });
+  handlers = createHandlers(db, notify, journal);
   sender = { id: browser.runtime.id, url: `${FORUM}/t/welcome/1`, tab: { id: 7 } as Browser.tabs.Tab, frameId: 0 };
   await saveSettings({ managerName: 'Dana' });
 
@@ -85,6 +89,7 @@ beforeEach(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  journal.dispose();
   api.restore();
   db.close();
 });
@@ -100,6 +105,7 @@ describe('every request type', () => {
         [memberKey('cat'), 1],
         [ann, 1],
       ]);
+      await journal.settle();
       expect((await db.posts.get(`${COMMUNITY.id}:p1`))?.text).toBe('edited');
     },
     async 'members/summaries'() {
@@ -210,6 +216,7 @@ describe('every request type', () => {
     const data = (await ok({ type: 'observe/posts', adapter: 'discourse', url: 'https://other.example.org/t/1', community, posts: [post] })) as { summaries: { name: string }[] };
 
     expect(data.summaries[0]?.name).toBe(html);
+    await journal.settle();
     expect((await db.members.get(post.author.id))?.displayNames).toEqual([html]);
     expect((await db.posts.get(post.id))?.text).toBe(post.text);
     expect((await db.communities.get(OTHER_COMMUNITY.id))?.name).toBe(community.name);
@@ -224,6 +231,7 @@ describe('every request type', () => {
     );
 
     await ok(raw);
+    await journal.settle();
 
     expect(await db.posts.get(`${COMMUNITY.id}:p9`)).toMatchObject({ memberId: ann, language: null, sentiment: null, firstObservedAt: expect.any(Number) });
     expect((await db.posts.get(`${COMMUNITY.id}:p9`))?.firstObservedAt).toBeGreaterThan(0);
@@ -419,13 +427,32 @@ describe('errors from handlers', () => {
 
   it('a full disk during ingest → storage-full, nothing changed', async () => {
     const before = await snapshot();
-    vi.spyOn(db.posts, 'bulkPut').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    vi.spyOn(db.journal, 'bulkAdd').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
 
     const reply = await route(observe([observedPost('p1', 'ann', { text: 'edited' }), observedPost('p4', 'dan')]));
 
     expect(reply).toEqual({ ok: false, error: { code: 'storage-full', message: expect.stringMatching(/nothing was changed/) } });
     vi.restoreAllMocks();
+    expect(journal.pendingPosts).toBe(0);
+    await journal.settle();
     expect(await snapshot()).toEqual(before);
+    expect(await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [memberKey('dan')] })).toEqual([]);
+  });
+
+  it('a full disk when the journal is folded → storage-full for the handler that needed it; the batch is kept and lands later', async () => {
+    await ok(observe([observedPost('p1', 'ann', { text: 'edited' }), observedPost('p4', 'dan')]));
+    const before = await snapshot();
+    vi.spyOn(db.posts, 'bulkPut').mockRejectedValue(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+
+    expect(await route({ type: 'members/tag', memberId: memberKey('dan'), add: ['new'], remove: [] })).toMatchObject({ ok: false, error: { code: 'storage-full' } });
+    expect(await snapshot()).toEqual(before);
+    // Badges still show the batch while it waits.
+    expect(await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [memberKey('dan')] })).toMatchObject([{ memberId: memberKey('dan'), postCount: 1 }]);
+
+    vi.restoreAllMocks();
+    expect(await ok({ type: 'members/tag', memberId: memberKey('dan'), add: ['new'], remove: [] })).toEqual({ memberId: memberKey('dan'), tags: ['new'] });
+    expect((await db.posts.get(`${COMMUNITY.id}:p1`))?.text).toBe('edited');
+    expect(await db.journal.count()).toBe(0);
   });
 
   it('a full disk while adding a note → storage-full, nothing changed, nothing broadcast', async () => {
