@@ -144,7 +144,8 @@ export class ObservationJournal {
     for (let start = 0; start === 0 || start < batch.length; start += JOURNAL_ROW_POSTS) {
       entries.push({ at, community: observed, posts: batch.slice(start, start + JOURNAL_ROW_POSTS) });
     }
-    const keys = await this.db.journal.bulkAdd(entries, { allKeys: true });
+    // In a transaction of its own: a bulkAdd that fails part-way keeps none of its rows.
+    const keys = await this.db.transaction('rw', this.db.journal, () => this.db.journal.bulkAdd(entries, { allKeys: true }));
     return Math.max(...keys.map((key) => key ?? 0));
   }
 

@@ -10,6 +10,7 @@ import type { KehilaDb } from '@/lib/db/db';
 import { ingestObservation, SEEN_RESOLUTION_MS, type IngestResult } from '@/lib/db/ingest';
 import { JOURNAL_ROW_POSTS, ObservationJournal } from '@/lib/db/journal';
 import { memberSummaries } from '@/lib/db/members';
+import type { JournalEntry } from '@/lib/db/types';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import { COMMUNITY, dumpDb, freshDb, memberKey, observedPost, OTHER_COMMUNITY } from './helpers/db';
 
@@ -208,6 +209,19 @@ describe('ObservationJournal', () => {
     } finally {
       reference.close();
     }
+  });
+
+  it('a journal write that fails part-way keeps none of its entries', async () => {
+    const long = session()[5]!;
+    const bulkAdd = db.journal.bulkAdd.bind(db.journal);
+    vi.spyOn(db.journal, 'bulkAdd').mockImplementationOnce((async (entries: JournalEntry[]) => {
+      await bulkAdd(entries.slice(0, 1));
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }) as never);
+
+    await expect(journal.ingest(long.community, long.posts, long.at)).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect(await db.journal.count()).toBe(0);
+    expect(journal.pendingPosts).toBe(0);
   });
 
   it('a replay that fails is tried again by the next operation, and nothing is answered from a half-replayed journal', async () => {
