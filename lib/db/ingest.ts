@@ -75,7 +75,7 @@ export async function ingestObservation(
 
   return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
     const [known, community, existingMembers, existingMemberships] = await Promise.all([
-      db.posts.bulkGet(batch.map((post) => post.id)),
+      storedPosts(db, batch.map((post) => post.id)),
       db.communities.get(observed.id),
       db.members.bulkGet(memberIds),
       db.memberships.bulkGet(memberIds.map((memberId) => membershipId(observed.id, memberId))),
@@ -91,6 +91,33 @@ export async function ingestObservation(
     return resultOf(plan, observed.id, noteCounts);
   });
 }
+
+/**
+ * The stored rows of these posts, in order (undefined: never stored). A page's batch is mostly
+ * neighbours in key order (one thread, ids that grow), and mostly new: one read of the keys
+ * between its first and last id says which exist, and only those are read, instead of a read
+ * per post. When that range holds many other posts (a feed's ids are spread out), every post
+ * is read by key. Call inside a transaction that includes `posts`.
+ */
+export async function storedPosts(db: KehilaDb, ids: readonly string[]): Promise<(Post | undefined)[]> {
+  if (ids.length < STORED_POSTS_RANGE_FROM) return db.posts.bulkGet([...ids]);
+  let low = ids[0]!;
+  let high = low;
+  for (const id of ids) {
+    if (id < low) low = id;
+    else if (id > high) high = id;
+  }
+  const limit = ids.length * 4;
+  const inRange = await db.posts.where(':id').between(low, high, true, true).limit(limit).primaryKeys();
+  if (inRange.length >= limit) return db.posts.bulkGet([...ids]);
+  const wanted = new Set(ids);
+  const existing = inRange.filter((key) => wanted.has(key));
+  const rows = byId(existing.length ? await db.posts.bulkGet(existing) : []);
+  return ids.map((id) => rows.get(id));
+}
+
+/** Below this many posts, reading each by key costs no more than reading the range's keys. */
+const STORED_POSTS_RANGE_FROM = 8;
 
 /** The answer to a page: how many posts were new or seen again, and each author's badge data. */
 export function resultOf(plan: IngestPlan, communityId: string, noteCounts: ReadonlyMap<string, number>): IngestResult {

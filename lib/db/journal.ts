@@ -1,6 +1,6 @@
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import type { KehilaDb } from './db';
-import { byId, byMember, ingestBatch, ingestObservation, planIngest, resultOf, type IngestPlan, type IngestResult } from './ingest';
+import { byId, byMember, ingestBatch, ingestObservation, planIngest, resultOf, storedPosts, type IngestPlan, type IngestResult } from './ingest';
 import { membershipId } from './keys';
 import { currentNoteCounts, memberSummaries, readThrough } from './members';
 import type { Community, JournalEntry, Member, Membership, Post } from './types';
@@ -127,7 +127,7 @@ export class ObservationJournal {
     const memberIds = [...new Set(batch.map((post) => post.author.id))];
     return db.transaction('r', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
       const [posts, [community], members, memberships] = await Promise.all([
-        readThrough(db.posts, batch.map((post) => post.id), pending.posts),
+        readThrough({ bulkGet: (ids) => storedPosts(db, ids) }, batch.map((post) => post.id), pending.posts),
         readThrough(db.communities, [observed.id], pending.communities),
         readThrough(db.members, memberIds, pending.members),
         readThrough(db.memberships, memberIds.map((memberId) => membershipId(observed.id, memberId)), pending.memberships),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { KehilaDb } from '@/lib/db/db';
-import { ingestObservation, SEEN_RESOLUTION_MS } from '@/lib/db/ingest';
+import { ingestObservation, SEEN_RESOLUTION_MS, storedPosts } from '@/lib/db/ingest';
 import { membershipId } from '@/lib/db/keys';
 import { memberDetail, memberSummaries, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
@@ -273,6 +273,35 @@ describe('ingestObservation', () => {
       memberCount: 1,
       postCount: 1,
     });
+  });
+});
+
+describe('storedPosts', () => {
+  const stored = async (keys: string[]) => {
+    await ingestObservation(db, COMMUNITY, keys.map((key, index) => observedPost(key, index % 2 ? 'ann' : 'bob')), T0);
+  };
+  const ids = (keys: string[]) => keys.map((key) => `${COMMUNITY.id}:${key}`);
+  const read = (keys: string[]) => db.transaction('r', db.posts, () => storedPosts(db, ids(keys)));
+  const byKey = (keys: string[]) => db.posts.bulkGet(ids(keys));
+
+  it('reads what a read by key reads, for a batch of neighbours some of which are stored', async () => {
+    await stored(['c03', 'c07', 'c10', 'c12', 'zz']);
+    const batch = ['c12', 'c01', 'c07', 'c05', 'c03', 'c09', 'c11', 'c02', 'c10', 'c08', 'c04', 'c06', 'c07'];
+    const rows = await read(batch);
+    expect(rows).toEqual(await byKey(batch));
+    expect(rows.filter(Boolean).map((row) => row!.id)).toEqual(ids(['c12', 'c07', 'c03', 'c10', 'c07']));
+  });
+
+  it('reads what a read by key reads when the range between the ids holds many other posts', async () => {
+    await stored(Array.from({ length: 100 }, (_, index) => `m${String(index).padStart(3, '0')}`));
+    const batch = ['m000', 'new-1', 'm050', 'm099', 'new-2', 'new-3', 'new-4', 'new-5', 'new-6'];
+    expect(await read(batch)).toEqual(await byKey(batch));
+  });
+
+  it('reads what a read by key reads for a small batch, ids in any script', async () => {
+    await stored(['שלום', 'ü']);
+    expect(await read(['ü', 'שלום', 'x'])).toEqual(await byKey(['ü', 'שלום', 'x']));
+    expect(await read(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'ü', 'שלום', 'zz'])).toEqual(await byKey(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'ü', 'שלום', 'zz']));
   });
 });
 
