@@ -15,10 +15,15 @@ export const JOURNAL_ROW_POSTS = 50;
 /** The journal is folded once ingest has been quiet this long. */
 export const FOLD_IDLE_MS = 300;
 /**
- * Pending posts (kept in memory until folded, about 1 KiB each) at which a fold starts without
- * waiting for quiet: the memory bound, and the bound on how long a reader may wait for a fold.
+ * Pending posts (kept in memory until folded: about 1 KiB each with 200-character texts) at
+ * which a fold starts without waiting for quiet. It bounds the memory they hold and how long a
+ * reader may wait for a fold (10,000 posts into a database of a million: about 2.5 s on two
+ * cores); a burst of up to this many posts is answered at the journal's speed, and beyond it
+ * ingest goes at the fold's.
  */
 export const FOLD_AT_POSTS = 10_000;
+/** The same bound on the pending posts' text (UTF-16 code units), for long posts. */
+export const FOLD_AT_TEXT = 4_000_000;
 
 /** The tables a fold writes, and the journal entries it has consumed. */
 interface Pending {
@@ -27,15 +32,18 @@ interface Pending {
   /** By membership id. */
   memberships: Map<string, Membership>;
   posts: Map<string, Post>;
+  /** Length of the pending posts' text. */
+  text: number;
   /** The last journal entry these rows include. */
   upTo: number;
 }
 
-const nothingPending = (): Pending => ({ communities: new Map(), members: new Map(), memberships: new Map(), posts: new Map(), upTo: 0 });
+const nothingPending = (): Pending => ({ communities: new Map(), members: new Map(), memberships: new Map(), posts: new Map(), text: 0, upTo: 0 });
 
 export interface JournalOptions {
   idleMs?: number;
   foldAtPosts?: number;
+  foldAtText?: number;
   /** Where a fold that nobody awaits reports its failure. */
   onError?: (error: unknown) => void;
 }
@@ -50,7 +58,7 @@ export interface JournalOptions {
  * makes) over the stored rows and the rows still pending here, and made durable as a few
  * unindexed journal rows (the batch as received) before the answer goes. Folding writes the
  * pending rows into their tables and deletes the journal entries they include, in one
- * transaction, once ingest is quiet (or the pending posts reach FOLD_AT_POSTS).
+ * transaction, once ingest is quiet (or the pending posts reach FOLD_AT_POSTS or FOLD_AT_TEXT).
  *
  * What holds:
  * - Nothing answered is lost: if the worker stops before a fold, the next one replays the
@@ -71,6 +79,7 @@ export class ObservationJournal {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly idleMs: number;
   private readonly foldAtPosts: number;
+  private readonly foldAtText: number;
   private readonly onError: (error: unknown) => void;
 
   constructor(
@@ -79,6 +88,7 @@ export class ObservationJournal {
   ) {
     this.idleMs = options.idleMs ?? FOLD_IDLE_MS;
     this.foldAtPosts = options.foldAtPosts ?? FOLD_AT_POSTS;
+    this.foldAtText = options.foldAtText ?? FOLD_AT_TEXT;
     this.onError = options.onError ?? ((error) => console.error('Kehila: could not fold the observation journal', error));
   }
 
@@ -154,7 +164,10 @@ export class ObservationJournal {
     pending.communities.set(plan.community.id, plan.community);
     for (const member of plan.members) pending.members.set(member.id, member);
     for (const membership of plan.memberships) pending.memberships.set(membership.id, membership);
-    for (const post of plan.posts) pending.posts.set(post.id, post);
+    for (const post of plan.posts) {
+      pending.text += post.text.length - (pending.posts.get(post.id)?.text.length ?? 0);
+      pending.posts.set(post.id, post);
+    }
     pending.upTo = upTo;
   }
 
@@ -162,7 +175,7 @@ export class ObservationJournal {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     const fold = () => void this.settle().catch(this.onError);
-    if (this.pending.posts.size >= this.foldAtPosts) fold();
+    if (this.pending.posts.size >= this.foldAtPosts || this.pending.text >= this.foldAtText) fold();
     else this.idleTimer = setTimeout(fold, this.idleMs);
   }
 

@@ -181,6 +181,22 @@ describe('ObservationJournal', () => {
     }
   });
 
+  it('folds without waiting for quiet once the text of the pending posts reaches its bound', async () => {
+    const bounded = new ObservationJournal(db, { idleMs: 60_000, foldAtText: 2500 });
+    try {
+      await bounded.ingest(COMMUNITY, [observedPost('p1', 'ann', { text: 'x'.repeat(1000) })], T0);
+      // The same post again, edited: its text is counted once.
+      await bounded.ingest(COMMUNITY, [observedPost('p1', 'ann', { text: 'y'.repeat(1900) })], T0 + MINUTE);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(bounded.pendingPosts).toBe(1);
+      await bounded.ingest(COMMUNITY, [observedPost('p2', 'bob', { text: 'z'.repeat(1100) })], T0 + 2 * MINUTE);
+      await vi.waitFor(() => expect(bounded.pendingPosts).toBe(0));
+      expect((await db.posts.get(`${COMMUNITY.id}:p1`))?.text).toBe('y'.repeat(1900));
+    } finally {
+      bounded.dispose();
+    }
+  });
+
   it('runs batches one at a time, in the order they came, however they overlap', async () => {
     const steps = session();
     const answers = await Promise.all(steps.map((step) => journal.ingest(step.community, step.posts, step.at)));
