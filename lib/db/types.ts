@@ -152,6 +152,8 @@ export interface AdapterIssue {
 /**
  * What one page batch showed, as received (validated), kept until the journal is folded into
  * the tables above; replaying the entries in order, each at its own time, rebuilds those rows.
+ * An update may find entries its previous version wrote (the worker stopped before folding):
+ * a change to ObservedPost's shape must still replay them, or fold them in a schema upgrade.
  */
 export interface JournalEntry {
   /** Auto-incremented: the order the batches were answered in. */
