@@ -216,7 +216,10 @@ const OLD_TIME = [
 ] as const;
 
 function oldEntry(el: Element): Element | undefined {
-  return Array.from(el.children).find((child) => child.classList.contains('entry'));
+  for (let child = el.firstElementChild; child; child = child.nextElementSibling) {
+    if (child.classList.contains('entry')) return child;
+  }
+  return undefined;
 }
 
 function isOldPromoted(el: Element): boolean {
