@@ -3,7 +3,7 @@ import type { KehilaDb } from '@/lib/db/db';
 import { ObservationJournal } from '@/lib/db/journal';
 import { memberDetail, setMemberRole, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
-import { HandledError, type Handlers } from '@/lib/messages/router';
+import { HandledError, toErrorBody, type Handlers } from '@/lib/messages/router';
 import type { Broadcast } from '@/lib/messages/schema';
 import { loadSettings } from '@/lib/settings';
 import { listSites, saveRule, siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
@@ -109,6 +109,12 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
         delete site.rule;
       });
       return { origin: key };
+    },
+    async 'status/storage'() {
+      const { waitingPosts, failure } = journal.status();
+      if (!failure) return { waitingPosts, failure: null };
+      const { code, message } = toErrorBody(failure.error);
+      return { waitingPosts, failure: { at: failure.at, code: code === 'storage-full' ? code : 'internal', message } };
     },
     async 'adapter/report'({ adapter, url, pageKind, message }) {
       const origin = new URL(url).origin;

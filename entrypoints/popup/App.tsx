@@ -6,7 +6,7 @@ import { SitePanel, type SitePanelProps } from '@/components/SitePanel';
 import { getDb } from '@/lib/db/db';
 import { formatRelative, t } from '@/lib/i18n/t';
 import { send } from '@/lib/messages/client';
-import type { SiteStatus } from '@/lib/messages/schema';
+import type { ResponseOf, SiteStatus } from '@/lib/messages/schema';
 import { originPattern } from '@/lib/model/origins';
 
 interface ActiveTab {
@@ -34,6 +34,12 @@ export function App() {
   const [tab, setTab] = useState<ActiveTab>();
   const [site, setSite] = useState<SiteStatus>();
   const [status, setStatus] = useState<string>();
+  const [storage, setStorage] = useState<ResponseOf<'status/storage'>>();
+
+  useEffect(() => {
+    // A background that cannot answer has nothing to warn about that the rest of the popup won't show.
+    send({ type: 'status/storage' }).then(setStorage, () => undefined);
+  }, []);
 
   useEffect(() => {
     void activeTab().then(async (found) => {
@@ -80,6 +86,16 @@ export function App() {
       <h1>
         {t('extName')}
       </h1>
+      {storage?.failure && (
+        <section className="attention" data-section="storage" role="alert">
+          <p>
+            {storage.failure.code === 'storage-full'
+              ? t('popupStorageFull', formatRelative(storage.failure.at))
+              : t('popupStorageFailed', [formatRelative(storage.failure.at), storage.failure.message])}
+          </p>
+          {storage.waitingPosts > 0 && <p>{t('popupStorageWaiting', String(storage.waitingPosts))}</p>}
+        </section>
+      )}
       <h2>{t('popupThisSite')}</h2>
       {site && <SitePanel {...sitePanel(site, track, untrack)} status={status} />}
       {site?.state === 'tracked' && site.origin && (

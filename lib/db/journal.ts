@@ -40,6 +40,14 @@ interface Pending {
 
 const nothingPending = (): Pending => ({ communities: new Map(), members: new Map(), memberships: new Map(), posts: new Map(), text: 0, upTo: 0 });
 
+/** What the journal holds and whether storing has failed since everything was last in the tables. */
+export interface JournalStatus {
+  /** Posts answered but not yet in the posts table. */
+  waitingPosts: number;
+  /** The last failure to store a batch or to fold, until a fold succeeds (undefined: none). */
+  failure: { at: number; error: unknown } | undefined;
+}
+
 export interface JournalOptions {
   idleMs?: number;
   foldAtPosts?: number;
@@ -77,6 +85,7 @@ export class ObservationJournal {
   private queue: Promise<unknown> = Promise.resolve();
   private replayed: Promise<void> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private failure: JournalStatus['failure'];
   private readonly idleMs: number;
   private readonly foldAtPosts: number;
   private readonly foldAtText: number;
@@ -97,12 +106,20 @@ export class ObservationJournal {
     return this.pending.posts.size;
   }
 
+  /** For the popup: what is waiting, and the last failure to store (a full disk) if any. */
+  status(): JournalStatus {
+    return { waitingPosts: this.pending.posts.size, failure: this.failure };
+  }
+
   /** Store a page's batch (ingest.ts `ingestObservation`, answered before the tables are written). */
   ingest(observed: ObservedCommunity, posts: readonly ObservedPost[], now = Date.now()): Promise<IngestResult> {
     const batch = ingestBatch(observed, posts);
     return this.serially(async () => {
       const { plan, noteCounts } = await this.plan(observed, batch, now);
-      const upTo = await this.append(observed, batch, now);
+      const upTo = await this.append(observed, batch, now).catch((error: unknown) => {
+        this.failure = { at: Date.now(), error };
+        throw error;
+      });
       this.hold(plan, upTo);
       this.scheduleFold();
       return resultOf(plan, observed.id, noteCounts);
@@ -187,15 +204,21 @@ export class ObservationJournal {
     if (pending.upTo === 0) return;
     // A failure leaves `pending` and the journal as they were: the next batch's fold, the next
     // settle() or, should the worker stop first, the next worker's replay tries again.
-    await db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.journal], async () => {
-      await Promise.all([
-        db.communities.bulkPut([...pending.communities.values()]),
-        pending.members.size ? db.members.bulkPut([...pending.members.values()]) : undefined,
-        pending.memberships.size ? db.memberships.bulkPut([...pending.memberships.values()]) : undefined,
-        pending.posts.size ? db.posts.bulkPut([...pending.posts.values()]) : undefined,
-        db.journal.where('seq').belowOrEqual(pending.upTo).delete(),
-      ]);
-    });
+    try {
+      await db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.journal], async () => {
+        await Promise.all([
+          db.communities.bulkPut([...pending.communities.values()]),
+          pending.members.size ? db.members.bulkPut([...pending.members.values()]) : undefined,
+          pending.memberships.size ? db.memberships.bulkPut([...pending.memberships.values()]) : undefined,
+          pending.posts.size ? db.posts.bulkPut([...pending.posts.values()]) : undefined,
+          db.journal.where('seq').belowOrEqual(pending.upTo).delete(),
+        ]);
+      });
+    } catch (error) {
+      this.failure = { at: Date.now(), error };
+      throw error;
+    }
+    this.failure = undefined;
     // Operations run one at a time, so nothing was added to `pending` during the fold.
     this.pending = nothingPending();
   }

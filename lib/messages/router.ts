@@ -43,7 +43,8 @@ export async function routeMessage(raw: unknown, sender: Browser.runtime.Message
   }
 }
 
-function toErrorBody(thrown: unknown): { code: ErrorCode; message: string } {
+/** What a caller is told of an error: its code and a message a person can act on. */
+export function toErrorBody(thrown: unknown): { code: ErrorCode; message: string } {
   if (thrown instanceof HandledError) return { code: thrown.code, message: thrown.message };
   // Dexie re-wraps an error thrown inside a transaction when its name is one of Dexie's own
   // (NotFoundError, QuotaExceededError, …) and appends the original to the message: report the original.

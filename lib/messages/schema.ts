@@ -59,6 +59,7 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sites/track'), origin }),
   z.object({ type: z.literal('sites/untrack'), origin }),
   z.object({ type: z.literal('sites/list') }),
+  z.object({ type: z.literal('status/storage') }),
   z.object({ type: z.literal('sites/rule'), origin }),
   /** The rule is validated by the handler against CustomSiteRule (lib/adapters/custom.ts). */
   z.object({ type: z.literal('sites/save-rule'), rule: z.record(z.string(), z.unknown()) }),
@@ -135,6 +136,12 @@ export const Responses = {
   'sites/rule': z.object({ rule: z.nullable(z.record(z.string(), z.unknown())) }),
   'sites/save-rule': z.object({ origin: z.string() }),
   'sites/delete-rule': z.object({ origin: z.string() }),
+  'status/storage': z.object({
+    /** Posts answered to pages but not yet in the tables (lib/db/journal.ts). */
+    waitingPosts: z.int(),
+    /** The last failure to store what pages showed, until storing works again. */
+    failure: z.nullable(z.object({ at: z.number(), code: z.enum(['storage-full', 'internal']), message: z.string() })),
+  }),
 } satisfies Record<RequestType, z.ZodMiniType>;
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
 

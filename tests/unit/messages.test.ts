@@ -178,6 +178,11 @@ describe('every request type', () => {
       expect(await ok({ type: 'sites/delete-rule', origin: FORUM })).toEqual({ origin: FORUM });
       expect(await db.trackedSites.get(FORUM)).toEqual({ origin: FORUM, addedAt: expect.any(Number) });
     },
+    async 'status/storage'() {
+      expect(await ok({ type: 'status/storage' })).toEqual({ waitingPosts: 0, failure: null });
+      await ok(observe([observedPost('p7', 'cat')]));
+      expect(await ok({ type: 'status/storage' })).toEqual({ waitingPosts: 1, failure: null });
+    },
     async 'adapter/report'() {
       expect(await ok({ type: 'adapter/report', adapter: 'phpbb', url: 'https://board.example.net/viewtopic.php?t=1', pageKind: 'topic', message: 'Expected a post body' })).toEqual({ recorded: true });
       expect(await db.adapterIssues.get('phpbb|https://board.example.net')).toMatchObject({ pageKind: 'topic', message: 'Expected a post body' });
@@ -437,6 +442,25 @@ describe('errors from handlers', () => {
     await journal.settle();
     expect(await snapshot()).toEqual(before);
     expect(await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [memberKey('dan')] })).toEqual([]);
+  });
+
+  it('a full disk is reported to the popup until storing works again', async () => {
+    vi.spyOn(db.journal, 'bulkAdd').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    expect(await route(observe([observedPost('p4', 'dan')]))).toMatchObject({ ok: false, error: { code: 'storage-full' } });
+    expect(await ok({ type: 'status/storage' })).toEqual({
+      waitingPosts: 0,
+      failure: { at: expect.any(Number), code: 'storage-full', message: expect.stringMatching(/no room left/) },
+    });
+
+    // The next batch is answered, but its fold fails too: it waits, and the failure stays.
+    const bulkPut = vi.spyOn(db.posts, 'bulkPut').mockRejectedValueOnce(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+    await ok(observe([observedPost('p4', 'dan')]));
+    expect(await route({ type: 'members/get', memberId: memberKey('dan'), communityId: null })).toMatchObject({ ok: false, error: { code: 'storage-full' } });
+    expect(await ok({ type: 'status/storage' })).toMatchObject({ waitingPosts: 1, failure: { code: 'storage-full' } });
+
+    bulkPut.mockRestore();
+    await journal.settle();
+    expect(await ok({ type: 'status/storage' })).toEqual({ waitingPosts: 0, failure: null });
   });
 
   it('a full disk when the journal is folded → storage-full for the handler that needed it; the batch is kept and lands later', async () => {
