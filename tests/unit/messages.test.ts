@@ -458,9 +458,11 @@ describe('errors from handlers', () => {
     expect(await route({ type: 'members/get', memberId: memberKey('dan'), communityId: null })).toMatchObject({ ok: false, error: { code: 'storage-full' } });
     expect(await ok({ type: 'status/storage' })).toMatchObject({ waitingPosts: 1, failure: { code: 'storage-full' } });
 
+    // Space is freed; asking for the status tries again.
     bulkPut.mockRestore();
-    await journal.settle();
-    expect(await ok({ type: 'status/storage' })).toEqual({ waitingPosts: 0, failure: null });
+    expect(await ok({ type: 'status/storage' })).toMatchObject({ waitingPosts: 1, failure: { code: 'storage-full' } });
+    await vi.waitFor(async () => expect(await ok({ type: 'status/storage' })).toEqual({ waitingPosts: 0, failure: null }));
+    expect(await db.posts.get(`${COMMUNITY.id}:p4`)).toMatchObject({ memberId: memberKey('dan') });
   });
 
   it('a full disk when the journal is folded → storage-full for the handler that needed it; the batch is kept and lands later', async () => {
