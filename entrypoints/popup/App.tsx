@@ -37,7 +37,7 @@ export function App() {
   const [storage, setStorage] = useState<ResponseOf<'status/storage'>>();
 
   useEffect(() => {
-    // A background that cannot answer has nothing to warn about that the rest of the popup won't show.
+    // The warning is extra: without an answer, the popup shows the rest as usual.
     send({ type: 'status/storage' }).then(setStorage, () => undefined);
   }, []);
 
