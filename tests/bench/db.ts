@@ -114,9 +114,9 @@ function expectCurrentWorker(side: Side, extensionDir: string): void {
 }
 
 /**
- * The first answer of a newly started browser's worker. A worker registered from scratch (the
- * seeded profile, without its cached script) left its first message unanswered in about one
- * launch in five here, while answering the next one at once (cause not found); the bench asks
+ * The first answer of a newly started browser's worker. A worker registered anew in a used
+ * profile (the seeded one, without its cached script) left its first message unanswered in 7
+ * of 27 launches here, while answering the next one at once (cause not found); the bench asks
  * again rather than wait for MESSAGE_TIMEOUT_MS.
  */
 async function firstAnswer(side: Side): Promise<void> {
