@@ -27,6 +27,13 @@ const BATCH_SIZE = 200;
 /** How long after start a claimed page may take to show its first post before we call it broken. */
 const HEALTH_CHECK_MS = 5000;
 /**
+ * A message that has had no answer by then is sent once more. Chromium was seen to leave a
+ * message unanswered without failing it (the first message to a service worker registered
+ * anew, in about one launch in four), and the page's badges would wait forever. Both messages
+ * sent here are safe to repeat: a batch seen again changes no counter.
+ */
+const ANSWER_TIMEOUT_MS = 10_000;
+/**
  * Badges are drawn for posts within a screen of the viewport, and for the rest as the manager
  * scrolls towards them: every badge costs the page layout and paint, and a 500-post feed is
  * read by scrolling. Every post is still read and reported at once.
@@ -295,11 +302,20 @@ class PageSession {
    */
   private request(failure: string, ask: () => Promise<readonly MemberSummary[]>): void {
     const sent = (this.sent += 1);
-    ask()
-      .then((summaries) => this.applySummaries(summaries, sent))
-      .catch((error) => {
-        if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
-      });
+    let settled = false;
+    const answer = (summaries: readonly MemberSummary[]) => {
+      settled = true;
+      this.applySummaries(summaries, sent);
+    };
+    const report = (error: unknown) => {
+      settled = true;
+      if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
+    };
+    ask().then(answer, report);
+    // Whichever answer comes first is applied; a second one, with the same order, changes nothing.
+    this.ctx.setTimeout(() => {
+      if (!settled && !this.abort.signal.aborted) ask().then(answer, report);
+    }, ANSWER_TIMEOUT_MS);
   }
 
   private applySummaries(summaries: readonly MemberSummary[], sent: number): void {

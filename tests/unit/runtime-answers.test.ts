@@ -170,3 +170,48 @@ describe('content runtime: badge data answers', () => {
     expect(new Set(writes.flat()).size).toBe(30);
   });
 });
+
+describe('content runtime: unanswered messages', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    pending.length = 0;
+    document.body.innerHTML = '<article id="p1" data-author="ann"><b>ann</b> hi</article><article id="p2" data-author="bob"><b>bob</b> yo</article>';
+    runAdapters(fakeContext(), [adapter]);
+  });
+  afterEach(() => {
+    invalidate?.();
+    document.body.innerHTML = '';
+    vi.useRealTimers();
+  });
+
+  const types = () => pending.map(({ message }) => message.type);
+
+  it('sends a message that got no answer once more, and draws from whichever answers', async () => {
+    await vi.advanceTimersByTimeAsync(100);
+    expect(types()).toEqual(['members/summaries', 'observe/posts']);
+
+    // A worker stopped mid-answer: neither message ever settles.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(types()).toEqual(['members/summaries', 'observe/posts', 'members/summaries', 'observe/posts']);
+    expect(pending[3]!.message.posts).toHaveLength(2);
+
+    pending[3]!.resolve({ stored: 2, summaries: [summary('ann', 5), summary('bob', 1)] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect([badgeCount('ann'), badgeCount('bob')]).toEqual(['5', '1']);
+    // Asked once more only.
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(pending).toHaveLength(4);
+  });
+
+  it('does not repeat a message that was answered, or that failed', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await vi.advanceTimersByTimeAsync(100);
+    pending[0]!.resolve([summary('ann', 4)]);
+    pending[1]!.resolve(Promise.reject(new Error('storage-full')));
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(types()).toEqual(['members/summaries', 'observe/posts']);
+    expect(badgeCount('ann')).toBe('4');
+    expect(warn).toHaveBeenCalledWith('Kehila: could not store what this page showed', expect.any(Error));
+    warn.mockRestore();
+  });
+});
