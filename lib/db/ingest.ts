@@ -2,7 +2,7 @@ import type { MemberSummary } from '@/lib/messages/schema';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import type { KehilaDb } from './db';
 import { membershipId } from './keys';
-import { currentNoteCounts, summaryOf } from './members';
+import { currentNoteCounts, readThrough, summaryOf, type PendingRows } from './members';
 import type { Community, Member, Membership, Post } from './types';
 
 export const DEFAULT_RESPONSE_TARGET_HOURS = 24;
@@ -71,18 +71,10 @@ export async function ingestObservation(
   now = Date.now(),
 ): Promise<IngestResult> {
   const batch = ingestBatch(observed, posts);
-  const memberIds = [...new Set(batch.map((post) => post.author.id))];
-
   return db.transaction('rw', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
-    const [known, community, existingMembers, existingMemberships] = await Promise.all([
-      storedPosts(db, batch.map((post) => post.id)),
-      db.communities.get(observed.id),
-      db.members.bulkGet(memberIds),
-      db.memberships.bulkGet(memberIds.map((memberId) => membershipId(observed.id, memberId))),
-    ]);
-    const plan = planIngest(observed, batch, { posts: known, community, members: byId(existingMembers), memberships: byMember(existingMemberships) }, now);
-    const [noteCounts] = await Promise.all([
-      currentNoteCounts(db, plan.authors.map(({ member }) => member), now),
+    const { reads, noteCounts } = await readForIngest(db, observed, batch, now);
+    const plan = planIngest(observed, batch, reads, now);
+    await Promise.all([
       db.communities.put(plan.community),
       plan.members.length ? db.members.bulkPut(plan.members) : undefined,
       plan.memberships.length ? db.memberships.bulkPut(plan.memberships) : undefined,
@@ -90,6 +82,35 @@ export async function ingestObservation(
     ]);
     return resultOf(plan, observed.id, noteCounts);
   });
+}
+
+/** Rows answered but not yet in the tables (the journal's): read in place of the stored ones. */
+export interface PendingIngestRows extends PendingRows {
+  posts: ReadonlyMap<string, Post>;
+  communities: ReadonlyMap<string, Community>;
+}
+
+/**
+ * What an ingest reads before it decides: the stored (or pending) rows the batch touches, and
+ * the note counts its answer shows. Call inside a transaction over communities, members,
+ * memberships, posts and notes.
+ */
+export async function readForIngest(
+  db: KehilaDb,
+  observed: ObservedCommunity,
+  batch: readonly ObservedPost[],
+  now: number,
+  pending?: PendingIngestRows,
+): Promise<{ reads: IngestReads; noteCounts: Map<string, number> }> {
+  const memberIds = [...new Set(batch.map((post) => post.author.id))];
+  const [posts, [community], members, memberships] = await Promise.all([
+    readThrough({ bulkGet: (ids) => storedPosts(db, ids) }, batch.map((post) => post.id), pending?.posts),
+    readThrough(db.communities, [observed.id], pending?.communities),
+    readThrough(db.members, memberIds, pending?.members),
+    readThrough(db.memberships, memberIds.map((memberId) => membershipId(observed.id, memberId)), pending?.memberships),
+  ]);
+  const noteCounts = await currentNoteCounts(db, members, now);
+  return { reads: { posts, community, members: byId(members), memberships: byMember(memberships) }, noteCounts };
 }
 
 /**
@@ -128,11 +149,11 @@ export function resultOf(plan: IngestPlan, communityId: string, noteCounts: Read
   };
 }
 
-export function byId<T extends { id: string }>(rows: readonly (T | undefined)[]): Map<string, T> {
+function byId<T extends { id: string }>(rows: readonly (T | undefined)[]): Map<string, T> {
   return new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
 }
 
-export function byMember(rows: readonly (Membership | undefined)[]): Map<string, Membership> {
+function byMember(rows: readonly (Membership | undefined)[]): Map<string, Membership> {
   return new Map(rows.flatMap((row) => (row ? [[row.memberId, row] as const] : [])));
 }
 

@@ -1,8 +1,7 @@
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import type { KehilaDb } from './db';
-import { byId, byMember, ingestBatch, ingestObservation, planIngest, resultOf, storedPosts, type IngestPlan, type IngestResult } from './ingest';
-import { membershipId } from './keys';
-import { currentNoteCounts, memberSummaries, readThrough } from './members';
+import { ingestBatch, ingestObservation, planIngest, readForIngest, resultOf, type IngestPlan, type IngestResult } from './ingest';
+import { memberSummaries } from './members';
 import type { Community, JournalEntry, Member, Membership, Post } from './types';
 import type { MemberSummary } from '@/lib/messages/schema';
 
@@ -150,17 +149,10 @@ export class ObservationJournal {
 
   /** The plan for a batch over pending and stored rows, and the note counts its answer shows. */
   private async plan(observed: ObservedCommunity, batch: readonly ObservedPost[], now: number): Promise<{ plan: IngestPlan; noteCounts: Map<string, number> }> {
-    const { db, pending } = this;
-    const memberIds = [...new Set(batch.map((post) => post.author.id))];
+    const { db } = this;
     return db.transaction('r', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
-      const [posts, [community], members, memberships] = await Promise.all([
-        readThrough({ bulkGet: (ids) => storedPosts(db, ids) }, batch.map((post) => post.id), pending.posts),
-        readThrough(db.communities, [observed.id], pending.communities),
-        readThrough(db.members, memberIds, pending.members),
-        readThrough(db.memberships, memberIds.map((memberId) => membershipId(observed.id, memberId)), pending.memberships),
-      ]);
-      const noteCounts = await currentNoteCounts(db, members, now);
-      return { plan: planIngest(observed, batch, { posts, community, members: byId(members), memberships: byMember(memberships) }, now), noteCounts };
+      const { reads, noteCounts } = await readForIngest(db, observed, batch, now, this.pending);
+      return { plan: planIngest(observed, batch, reads, now), noteCounts };
     });
   }
 
