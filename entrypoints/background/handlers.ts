@@ -115,8 +115,7 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
       if (!failure) return { waitingPosts, failure: null };
       // The manager may have freed space: try to store what waits (the next look shows how it went).
       if (waitingPosts > 0) void journal.settle().catch(() => undefined);
-      const { code, message } = toErrorBody(failure.error);
-      return { waitingPosts, failure: { at: failure.at, code: code === 'storage-full' ? code : 'internal', message } };
+      return { waitingPosts, failure: { at: failure.at, ...toErrorBody(failure.error) } };
     },
     async 'adapter/report'({ adapter, url, pageKind, message }) {
       const origin = new URL(url).origin;

@@ -118,6 +118,9 @@ export const SiteStatus = z.object({
 });
 export type SiteStatus = z.infer<typeof SiteStatus>;
 
+export const ErrorCode = z.enum(['invalid-message', 'forbidden-sender', 'not-found', 'permission-missing', 'storage-full', 'internal']);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
 /** What each request answers with, validated by the client. */
 export const Responses = {
   'observe/posts': z.object({ stored: z.int(), summaries: z.array(MemberSummary) }),
@@ -140,13 +143,10 @@ export const Responses = {
     /** Posts answered to pages but not yet in the tables (lib/db/journal.ts). */
     waitingPosts: z.int(),
     /** The last failure to store what pages showed, until storing works again. */
-    failure: z.nullable(z.object({ at: z.number(), code: z.enum(['storage-full', 'internal']), message: z.string() })),
+    failure: z.nullable(z.object({ at: z.number(), code: ErrorCode, message: z.string() })),
   }),
 } satisfies Record<RequestType, z.ZodMiniType>;
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
-
-export const ErrorCode = z.enum(['invalid-message', 'forbidden-sender', 'not-found', 'permission-missing', 'storage-full', 'internal']);
-export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const Envelope = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
