@@ -1,10 +1,18 @@
 /**
  * Styles for Kehila's shadow roots. The site's CSS cannot reach into them and ours cannot leak
- * out; `all: initial` on the host stops inherited site styles (fonts, line-height, direction).
+ * out; `all: initial` on the host stops inherited site styles (line-height, direction, colour).
  */
 
 export const BADGE_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin-inline-start: 6px; }
+/*
+ * The host is exactly one line of the site's text high, at the top of the line: a badge never
+ * makes a line taller, so drawing one moves nothing below it (no layout shift, and no repaint of
+ * the rest of a long thread). The button is centred in it and may overflow a very tight line.
+ */
+:host {
+  all: initial; font: inherit; display: inline-flex; align-items: center;
+  vertical-align: top; height: 1lh; margin-inline-start: 6px;
+}
 button {
   all: unset; box-sizing: border-box; cursor: pointer;
   display: inline-flex; align-items: center; gap: 4px;

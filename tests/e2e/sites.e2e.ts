@@ -60,6 +60,28 @@ async function scrollThrough(page: Page): Promise<void> {
   });
 }
 
+/**
+ * The height of every line that holds a badge, and of the page, with the badges shown and with
+ * them hidden: a badge must never make a line taller (drawing one would move everything below).
+ */
+async function heightsWithAndWithoutBadges(page: Page): Promise<{ shown: number[]; hidden: number[] }> {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const measure = () => [
+      document.documentElement.scrollHeight,
+      ...Array.from(document.querySelectorAll('kehila-badge'), (host) => host.parentElement!.getBoundingClientRect().height),
+    ];
+    const shown = measure();
+    const style = document.createElement('style');
+    style.textContent = 'kehila-badge { display: none !important; }';
+    document.head.append(style);
+    await frame();
+    const hidden = measure();
+    style.remove();
+    return { shown, hidden };
+  });
+}
+
 async function settle(page: Page, count: number): Promise<void> {
   await expect
     .poll(
@@ -100,6 +122,9 @@ describe.each([
     await settle(page, expected.length);
     expect(await badgeMembers(page)).toEqual(expected);
     expect(await page.getAttribute('html', 'data-kehila-adapter')).toBe('facebook');
+    const { shown, hidden } = await heightsWithAndWithoutBadges(page);
+    expect(shown.length).toBe(expected.length + 1);
+    expect(shown).toEqual(hidden);
     await page.close();
   });
 
@@ -196,6 +221,8 @@ describe('Reddit and XenForo', () => {
     await settle(page, expected.length);
     expect(await badgeMembers(page)).toEqual(expected);
     expect(expected.some((id) => id.includes('[deleted]'))).toBe(false);
+    const { shown, hidden } = await heightsWithAndWithoutBadges(page);
+    expect(shown).toEqual(hidden);
     await page.close();
   });
 
