@@ -16,6 +16,19 @@ export function isElement(node: unknown): node is Element {
   return typeof node === 'object' && node !== null && (node as Node).nodeType === 1;
 }
 
+/**
+ * `el.closest(selector)`, for an `el` inside `within`, when the match is `within` or inside it;
+ * else null. The walk stops at `within` rather than climbing to the document's root, where a
+ * miss (most calls) would otherwise end.
+ */
+export function closestWithin(el: Element, selector: string, within: Element): Element | null {
+  for (let node: Element | null = el; node; node = node.parentElement) {
+    if (node.matches(selector)) return node;
+    if (node === within) return null;
+  }
+  return null;
+}
+
 /** First element matching any of the selectors, tried in order. */
 export function queryFirst(root: ParentNode, selectors: readonly string[]): Element | undefined {
   for (const selector of selectors) {

@@ -5,7 +5,7 @@
  */
 import { memberId, weakMemberId } from '@/lib/model/ids';
 import type { ObservedAuthor } from '@/lib/model/observed';
-import { cleanText, expectElement } from './dom';
+import { cleanText, closestWithin, expectElement } from './dom';
 import {
   CANONICAL_ORIGIN,
   idField,
@@ -23,6 +23,7 @@ const PLATFORM = 'facebook';
 // Name links by variant; Comet and UFI2 comments fall through to the first profile link with text.
 const MOBILE_STORY_NAME = ['header h3 a', 'h3 a', 'header h3 strong'] as const; // "<a>Name</a> shared a post."
 const CLASSIC_STORY_NAME = ['h5 a[data-hovercard]', 'h5 a', 'h6 a'] as const;
+const HEADING = 'h1, h2, h3, h4, h5, h6, [role="heading"]';
 
 // Names that are Facebook's UI, not a person (English, Hebrew, Arabic): never a member.
 const UI_STRINGS = new Set([
@@ -117,7 +118,10 @@ function firstProfileLink(item: Element, body: Element | undefined, base: URL): 
   // Tier by tier, each built only when the one before found nothing (the first usually does).
   const tiers = [
     () => links.filter((anchor) => labels.some((label) => label.contains(anchor))),
-    () => links.filter((anchor) => anchor.closest('h1, h2, h3, h4, h5, h6, [role="heading"]')),
+    () => {
+      const itemInHeading = item.parentElement?.closest(HEADING) != null;
+      return itemInHeading ? links : links.filter((anchor) => closestWithin(anchor, HEADING, item));
+    },
     () => links,
   ];
   for (const tier of tiers) {

@@ -12,9 +12,9 @@ import {
   type CommentRef,
   type PostIdStrength,
 } from './facebook-links';
-import { stringMemo, taskMemo } from './dom';
+import { closestWithin, isElement, stringMemo, taskMemo } from './dom';
 
-/** Post and comment elements, every layout (findPosts filters them with isItem). */
+/** Post and comment elements, every layout (itemsIn keeps those that are items of their own). */
 export const ITEM = [
   '[data-sigil~="story-div"]', // m.: a story (feed <article>, or the <div> of a permalink page)
   '[data-sigil~="comment"]', // m.: a comment; inline replies ("comment inline-reply") nest inside it
@@ -47,22 +47,48 @@ const ANY_BODY = [...MOBILE_COMMENT_BODY, ...MOBILE_STORY_BODY, ...WWW_BODY].joi
 
 /** Does `node` belong to `item` itself rather than to an item nested in it? */
 export function isOwnedBy(node: Element, item: Element): boolean {
+  if (!hasNestedItems(item)) return item.contains(node);
   const owner = node.closest(OWNER);
   if (item.matches(OWNER)) return owner === item;
   return owner === null || !item.contains(owner);
 }
 
+/**
+ * Whether any item nests inside `item`. Most items (every comment without replies) hold none,
+ * and then all that is inside one is its own, with no walk up from each node to ask.
+ */
+function hasNestedItems(item: Element): boolean {
+  return nestedMemo(item, () => item.querySelector(OWNER) !== null);
+}
+const nestedMemo = taskMemo<Element, boolean>();
+
 /** Elements matching a selector that few elements match, belonging to `item` itself. */
 export function owned(item: Element, selector: string): Element[] {
-  return Array.from(item.querySelectorAll(selector)).filter((node) => isOwnedBy(node, item));
+  const found = Array.from(item.querySelectorAll(selector));
+  return found.length && hasNestedItems(item) ? found.filter((node) => isOwnedBy(node, item)) : found;
 }
 
 /** The first own element matching the earliest selector that matches at all. */
 export function ownedFirst(item: Element, selectors: readonly string[]): Element | undefined {
+  // One query says whether any of them is there at all: usually none is (the other layouts').
+  if (selectors.length > 1 && item.querySelector(joined(selectors)) === null) return undefined;
+  const nested = hasNestedItems(item);
   for (const selector of selectors) {
+    if (!nested) {
+      const node = item.querySelector(selector);
+      if (node) return node;
+      continue;
+    }
     for (const node of Array.from(item.querySelectorAll(selector))) if (isOwnedBy(node, item)) return node;
   }
   return undefined;
+}
+
+const joinedSelectors = new WeakMap<readonly string[], string>();
+function joined(selectors: readonly string[]): string {
+  let selector = joinedSelectors.get(selectors);
+  if (selector === undefined) joinedSelectors.set(selectors, (selector = selectors.join(',')));
+  return selector;
 }
 
 const ownLinksMemo = taskMemo<Element, readonly Element[]>();
@@ -102,9 +128,21 @@ function isPostUnit(unit: Element): boolean {
 }
 const postUnitMemo = taskMemo<Element, boolean>();
 
-/** Is this element, found by ITEM, a post or comment of its own? */
-export function isItem(el: Element): boolean {
-  if (el.closest('[role="complementary"]')) return false; // sidebars: teasers and suggestions, not the conversation
+/** Sidebars: teasers and suggestions, not the conversation. */
+const COMPLEMENTARY = '[role="complementary"]';
+
+/** The posts and comments in `root` (and `root` itself when it is one), in document order. */
+export function itemsIn(root: ParentNode): Element[] {
+  const found = Array.from(root.querySelectorAll(ITEM));
+  if (isElement(root) && root.matches(ITEM)) found.unshift(root);
+  if (found.length === 0) return found;
+  // Whether any of them sits in a sidebar, asked once for the lot rather than walking up from each.
+  if (isElement(root) && root.closest(COMPLEMENTARY)) return [];
+  const inSidebar = root.querySelector(COMPLEMENTARY) !== null ? (el: Element) => el.closest(COMPLEMENTARY) !== null : () => false;
+  return found.filter((el) => !inSidebar(el) && isOwnItem(el));
+}
+
+function isOwnItem(el: Element): boolean {
   if (el.matches(OWNER)) return true;
   if (el.matches(FEED_UNIT)) return isPostUnit(el);
   // A classic wrapper inside a feed story is that story's body, not a second story.
@@ -128,6 +166,12 @@ export interface ItemRole {
  * sit beside their comment are told apart later by their link's `reply_comment_id`.
  */
 export function roleOf(el: Element): ItemRole {
+  return rolesMemo(el, () => readRole(el));
+}
+// Every comment asks for its post's role as well as its own.
+const rolesMemo = taskMemo<Element, ItemRole>();
+
+function readRole(el: Element): ItemRole {
   if (el.matches(MOBILE_COMMENT)) {
     const parentItem = el.parentElement?.closest(MOBILE_COMMENT) ?? undefined;
     const postItem = el.closest(MOBILE_STORY) ?? undefined;
@@ -180,8 +224,7 @@ export function bodyOf(item: Element): Element | undefined {
 
 /** Is `el` inside the author's words of `item` (where links and times are the author's, not the item's)? */
 function isInBody(el: Element, item: Element): boolean {
-  const body = el.closest(ANY_BODY);
-  return body !== null && item.contains(body);
+  return closestWithin(el, ANY_BODY, item) !== null;
 }
 
 /** m. prints an item's time in its first abbr outside the text (Comet, in the permalink's text). */

@@ -13,7 +13,7 @@
  */
 import { postId } from '@/lib/model/ids';
 import type { ObservedCommunity, ObservedPost, PostKind } from '@/lib/model/observed';
-import { cleanText, parseIsoAttribute, queryAllWithSelf, readableText, stringMemo, taskMemo } from './dom';
+import { cleanText, closestWithin, parseIsoAttribute, readableText, stringMemo, taskMemo } from './dom';
 import { authorOf, observedAuthor, type AuthorRef } from './facebook-authors';
 import { communityOf, pageKindOf, pageOwnerOf, postIdFromPageUrl } from './facebook-community';
 import {
@@ -29,8 +29,7 @@ import {
 import {
   baseOf,
   bodyOf,
-  isItem,
-  ITEM,
+  itemsIn,
   MOBILE_COMMENT,
   ownCommentLink,
   owned,
@@ -198,8 +197,7 @@ function textOf(item: Element, body: Element | undefined, author: AuthorRef | un
   if (body) return readableText(body, skip);
   // Comet comments: the outermost dir=auto blocks that are not names, links, headings or buttons.
   const isControl = (block: Element) => {
-    const control = block.closest(NOT_TEXT);
-    return control !== null && item.contains(control);
+    return closestWithin(block, NOT_TEXT, item) !== null;
   };
   for (const selector of TEXT_BLOCKS) {
     const blocks = owned(item, selector).filter((block) => !isControl(block) && !(author && block.contains(author.anchor)));
@@ -400,10 +398,6 @@ function commentUrl(
     : withCommentParams(cleanPermalink(thread), ids.commentId);
 }
 
-function findPosts(root: ParentNode): Element[] {
-  return queryAllWithSelf(root, ITEM).filter(isItem);
-}
-
 function replyBox(el: Element): HTMLElement | undefined {
   const own = ownedFirst(el, [TEXTBOX, MOBILE_COMPOSER]);
   if (own) return own as HTMLElement;
@@ -457,7 +451,7 @@ export const facebook: SiteAdapter = {
   detect: (doc, url) => HOST.test(url.hostname) && doc.querySelector(FINGERPRINT) !== null,
   community: (doc, url): ObservedCommunity | undefined => communityOf(doc, url),
   pageKind: (doc, url) => pageKindOf(doc, url),
-  findPosts,
+  findPosts: itemsIn,
   parsePost,
   badgeAnchor: (el) => authors(el, () => authorOf(el, baseOf(el)))?.anchor,
   replyBox,

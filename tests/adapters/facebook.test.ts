@@ -155,6 +155,16 @@ describe('facebook: Comet group feed (English UI)', () => {
     expect(result.posts.map((post) => post.author.name)).not.toContain('Third Party Shop');
   });
 
+  it('reads nothing in the sidebar, also when the sidebar or a part of it is what was added', () => {
+    const { doc } = load('comet-group-feed-en.html', GROUP_FEED);
+    const sidebar = doc.querySelector('[role="complementary"]');
+    const teaser = sidebar?.querySelector('[role="article"]');
+    if (!sidebar || !teaser) throw new Error('fixture lacks the sidebar teaser');
+    expect(facebook.findPosts(sidebar)).toEqual([]);
+    expect(facebook.findPosts(teaser)).toEqual([]);
+    expect(facebook.findPosts(doc)).not.toContain(teaser);
+  });
+
   it('keeps threads, names in any script, times, text and permalinks', () => {
     const { byId } = extract('comet-group-feed-en.html', GROUP_FEED);
     expect(byId.get('facebook:700000000000001')).toEqual({
