@@ -109,8 +109,6 @@ class PageSession {
   private readonly unreadable = new WeakSet<Element>();
   /** Whether this reading run (the pump's slices until nothing is left to read) has reported its first slice. */
   private reportedFirstSlice = false;
-  /** Authors already looked up ahead of their batch's write (found or not). */
-  private readonly asked = new Set<string>();
 
   constructor(
     private readonly ctx: ContentScriptContext,
@@ -278,27 +276,31 @@ class PageSession {
   private flush(): void {
     if (!this.queue.length) return;
     const batch = this.queue.splice(0, this.queue.length);
-    // Authors this page has no badge data for yet: most are known to the database already, and
-    // a read answers them well before the write that stores this batch does (the service worker
-    // keeps a community's regulars in memory), so their badges need not wait for it.
-    const unknown = [...new Set(batch.map((post) => post.author.id))].filter((id) => !this.summaries.has(id) && !this.asked.has(id));
-    if (unknown.length) {
-      for (const id of unknown) this.asked.add(id);
-      this.request('read badge data', () => send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: unknown }));
-    }
+    // The background answers a batch with its authors' badge data as soon as it has read them
+    // and journalled the batch (lib/db/journal.ts), well before the batch reaches its tables.
     for (let i = 0; i < batch.length; i += BATCH_SIZE) {
       const posts = batch.slice(i, i + BATCH_SIZE);
-      this.request('store what this page showed', async () => {
-        const { summaries } = await send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts });
-        return summaries;
-      });
+      this.request('store what this page showed', () =>
+        send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts }).then(
+          ({ summaries }) => summaries,
+          (error: unknown) => {
+            this.warn('store what this page showed', error);
+            // Storing failed (a full disk, say): the badges still show what the database knows.
+            const memberIds = [...new Set(posts.map((post) => post.author.id))];
+            return send({ type: 'members/summaries', communityId: this.page.community.id, memberIds }).catch((readError: unknown) => {
+              this.warn('read badge data', readError);
+              return [];
+            });
+          },
+        ),
+      );
     }
   }
 
   /**
-   * Send a message whose answer carries badge data. Answers may arrive out of order (a read
-   * overtakes the write sent after it, or not): each member keeps the data of the latest
-   * message that answered for it, by the order the messages were sent.
+   * Send a message whose answer carries badge data. Answers may arrive out of order (a later
+   * batch's overtakes an earlier one's, or a refresh's): each member keeps the data of the
+   * latest message that answered for it, by the order the messages were sent.
    */
   private request(failure: string, ask: () => Promise<readonly MemberSummary[]>): void {
     const sent = (this.sent += 1);
@@ -309,13 +311,17 @@ class PageSession {
     };
     const report = (error: unknown) => {
       settled = true;
-      if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
+      this.warn(failure, error);
     };
     ask().then(answer, report);
     // Whichever answer comes first is applied; a second one, with the same order, changes nothing.
     this.ctx.setTimeout(() => {
       if (!settled && !this.abort.signal.aborted) ask().then(answer, report);
     }, ANSWER_TIMEOUT_MS);
+  }
+
+  private warn(failure: string, error: unknown): void {
+    if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
   }
 
   private applySummaries(summaries: readonly MemberSummary[], sent: number): void {
