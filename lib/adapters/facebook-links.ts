@@ -60,10 +60,12 @@ function readLink(href: string | null | undefined, base: URL): Link | undefined 
   return links(/^https?:\/\//i.test(href) ? href : `${base.href}\n${href}`);
 }
 
-/** Parse an href against the page, keeping only links to Facebook's own pages. */
-export function facebookUrl(href: string | null | undefined, base: URL): URL | undefined {
-  const link = readLink(href, base);
-  return link && new URL(link.url);
+/**
+ * Parse an href against the page, keeping only links to Facebook's own pages. The URL is the
+ * one every reader of that href shares (its query already parsed): read it, never change it.
+ */
+export function facebookUrl(href: string | null | undefined, base: URL): Readonly<URL> | undefined {
+  return readLink(href, base)?.url;
 }
 
 function pathSegments(url: URL): string[] {
@@ -194,7 +196,7 @@ function decodeCommentParam(value: string | null): { postId?: string; commentId:
 const PERMALINK_PARAMS = ['story_fbid', 'id', 'view', 'multi_permalinks', 'comment_id', 'reply_comment_id'];
 
 /** A permalink without tracking parameters, on www.facebook.com whichever host the page used. */
-export function cleanPermalink(url: URL): string {
+export function cleanPermalink(url: Readonly<URL>): string {
   const params = new URLSearchParams();
   for (const name of PERMALINK_PARAMS) {
     const value = url.searchParams.get(name);

@@ -65,6 +65,9 @@ const NOT_TEXT = 'a, h1, h2, h3, h4, h5, h6, [role="heading"], [role="button"], 
 // Inside a body: "See more"/"… More" controls and the half of m.'s expandable text shown only when collapsed.
 const NOT_OWN_TEXT = '[data-sigil~="more"], .text_exposed_hide, [role="button"], [role="article"], [data-sigil~="comment"]';
 
+// Where m. and classic www print times (Comet prints them as link text).
+const TIME_ELEMENTS = '[data-utime], time[datetime], abbr';
+
 const TEXTBOX = '[contenteditable="true"][role="textbox"]'; // Comet Lexical editor, classic UFI composer
 const MOBILE_COMPOSER = 'textarea[data-sigil~="mufi-composer"], textarea[name="comment_text"]';
 
@@ -250,15 +253,17 @@ function notInFuture(iso: string, now: Date): string {
 }
 
 function publishedAtOf(item: Element, body: Element | undefined, postKey: string | undefined, timeLink: Element | undefined, now: Date): string | null {
-  const utime = ownedFirst(item, ['abbr[data-utime]', '[data-utime]']);
+  // Comet shows none of the older layouts' time elements: one query says whether to look for them.
+  const marked = item.querySelector(TIME_ELEMENTS) !== null;
+  const utime = marked ? ownedFirst(item, ['abbr[data-utime]', '[data-utime]']) : undefined;
   const fromUtime = fromUnixSeconds(utime?.getAttribute('data-utime'));
   if (fromUtime) return fromUtime;
   const fromFt = publishTimeFromFt(item, postKey);
   if (fromFt) return fromFt;
-  const time = owned(item, 'time[datetime]').find((el) => !body?.contains(el));
+  const time = marked ? owned(item, 'time[datetime]').find((el) => !body?.contains(el)) : undefined;
   const fromDatetime = parseIsoAttribute(time?.getAttribute('datetime'));
   if (fromDatetime) return fromDatetime;
-  const fromText = timeFromText(timeAbbr(item), now) ?? timeFromText(timeLink, now);
+  const fromText = (marked ? timeFromText(timeAbbr(item), now) : null) ?? timeFromText(timeLink, now);
   if (fromText) return fromText;
   // Comet leaves a post's time link as "#" until hovered: its text still says when.
   for (const link of owned(item, 'a[href="#"]')) {
