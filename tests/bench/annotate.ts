@@ -18,6 +18,7 @@ import {
   median,
   MIB,
   openCdp,
+  medianTrace,
   ratio,
   readProbe,
   round,
@@ -41,6 +42,8 @@ const LONG_TASK_MS = 50;
 const BADGES_AFTER_LOAD_MS = 300;
 /** How long both browsers are left alone, after the time given to badges, before the totals are read. */
 const SETTLE_MS = 1500;
+/** Traced loads per browser (alternating, after the timed ones): the trace figures are their medians. */
+const TRACED_LOADS = 5;
 
 export const CORPUS_DIR = path.resolve(ROOT, '../shared/pages');
 export const OLD_REDDIT_FILE = path.join(CORPUS_DIR, 'reddit/old-reddit-thread-186comments-signedin-scrubbed.html');
@@ -138,7 +141,7 @@ function longestTaskAfter(probe: ProbeData, from: number | null): number {
   return Math.max(0, ...probe.longTasks.filter(([start, duration]) => start + duration >= from - 1).map(([, duration]) => duration));
 }
 
-/** One more load, traced: what the main thread did, task by task (not part of the medians). */
+/** A load, traced: what the main thread did, task by task (not part of the timed medians). */
 async function tracedLoad(browser: BenchBrowser, url: string, expectedBadges: number, extensionId: string): Promise<TraceSummary> {
   const page = await browser.context.newPage();
   try {
@@ -193,8 +196,14 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     log(`${SCENARIO} ${page.id}: run ${run + 1}/${runs}`);
   }
   const extensionId = kehila.kehila!.extensionId;
-  const kehilaTrace = await tracedLoad(kehila, page.url, expected, extensionId);
-  const baselineTrace = await tracedLoad(baseline, page.url, expected, extensionId);
+  const traces: Record<'kehila' | 'baseline', TraceSummary[]> = { kehila: [], baseline: [] };
+  const tracedRuns = Math.min(runs, TRACED_LOADS);
+  for (let run = 0; run < tracedRuns; run += 1) {
+    const order = run % 2 === 0 ? [kehila, baseline] : [baseline, kehila];
+    for (const browser of order) traces[browser.label].push(await tracedLoad(browser, page.url, expected, extensionId));
+  }
+  const kehilaTrace = medianTrace(traces.kehila);
+  const baselineTrace = medianTrace(traces.baseline);
   if (profile && expected > 0) await profiledLoad(kehila, page, expected, profile);
 
   const med = (label: 'kehila' | 'baseline', pick: (sample: LoadSample) => number) => median(samples[label].map(pick));
@@ -239,7 +248,8 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     addedHeapMiB: round((heap.kehila - heap.baseline) / MIB, 2),
     heapRatio: ratio(heap.kehila, heap.baseline),
     trace: {
-      note: 'one more traced load in each browser, not part of the medians',
+      note: `medians of ${tracedRuns} more traced loads in each browser, not part of the timed ones`,
+      loads: tracedRuns,
       extensionTasks: kehilaTrace.extensionTasks,
       extensionTaskMs: kehilaTrace.extensionTaskMs,
       longestExtensionTaskMs: kehilaTrace.longestExtensionTaskMs,

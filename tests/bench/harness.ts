@@ -384,6 +384,24 @@ export function summarizeTrace(events: readonly TraceEvent[], extensionId: strin
   };
 }
 
+/**
+ * Several traced loads as one: each figure is the median over the loads (per event name for
+ * `byEventMs`), and the longest task's breakdown is that of the load with the median total.
+ */
+export function medianTrace(traces: readonly TraceSummary[]): TraceSummary {
+  if (traces.length === 0) throw new Error('medianTrace needs at least one trace');
+  const names = new Set(traces.flatMap((trace) => Object.keys(trace.byEventMs)));
+  const byEventMs = Object.fromEntries([...names].map((name) => [name, round(median(traces.map((trace) => trace.byEventMs[name] ?? 0)))]));
+  const byTotal = [...traces].sort((a, b) => a.extensionTaskMs - b.extensionTaskMs);
+  return {
+    byEventMs,
+    extensionTasks: median(traces.map((trace) => trace.extensionTasks)),
+    extensionTaskMs: round(median(traces.map((trace) => trace.extensionTaskMs))),
+    longestExtensionTaskMs: round(median(traces.map((trace) => trace.longestExtensionTaskMs))),
+    longestTaskBreakdownMs: byTotal[Math.floor((byTotal.length - 1) / 2)]!.longestTaskBreakdownMs,
+  };
+}
+
 /** Where Kehila's main-thread time went: per event name, Kehila's load minus the baseline's. */
 export function addedByEvent(kehila: TraceSummary, baseline: TraceSummary, top = 8): Record<string, number> {
   const names = new Set([...Object.keys(kehila.byEventMs), ...Object.keys(baseline.byEventMs)]);
