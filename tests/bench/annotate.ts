@@ -18,6 +18,7 @@ import {
   median,
   MIB,
   openCdp,
+  percentile,
   medianTrace,
   ratio,
   readProbe,
@@ -207,6 +208,8 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
   if (profile && expected > 0) await profiledLoad(kehila, page, expected, profile);
 
   const med = (label: 'kehila' | 'baseline', pick: (sample: LoadSample) => number) => median(samples[label].map(pick));
+  const spread = (label: 'kehila' | 'baseline', pick: (sample: LoadSample) => number) =>
+    percentile(samples[label].map(pick), 75) - percentile(samples[label].map(pick), 25);
   const task = { kehila: med('kehila', (s) => s.metrics.taskMs), baseline: med('baseline', (s) => s.metrics.taskMs) };
   const script = { kehila: med('kehila', (s) => s.metrics.scriptMs), baseline: med('baseline', (s) => s.metrics.scriptMs) };
   const layout = {
@@ -239,6 +242,9 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     mainThreadRatio: ratio(task.kehila, task.baseline),
     kehilaMainThreadMs: round(task.kehila),
     baselineMainThreadMs: round(task.baseline),
+    // How much the same page's total moves between loads on this machine (interquartile range).
+    kehilaMainThreadIqrMs: round(spread('kehila', (s) => s.metrics.taskMs)),
+    baselineMainThreadIqrMs: round(spread('baseline', (s) => s.metrics.taskMs)),
     addedScriptMs: round(script.kehila - script.baseline),
     addedLayoutAndStyleMs: round(layout.kehila - layout.baseline),
     longestTaskMs: round(longestTaskMs),
