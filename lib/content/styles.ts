@@ -3,12 +3,13 @@
  * out; `all: initial` on the host stops inherited site styles (line-height, direction, colour).
  */
 
-export const BADGE_CSS = `
-/*
- * The host is exactly one line of the site's text high, at the top of the line: a badge never
- * makes a line taller, so drawing one moves nothing below it (no layout shift, and no repaint of
- * the rest of a long thread). The button is centred in it and may overflow a very tight line.
+/**
+ * The badge's host is exactly one line of the site's text high, at the top of the line: a badge
+ * never makes a line taller, so drawing one moves nothing below it (no layout shift, and no
+ * repaint of the rest of a long thread). The button is centred in it and may overflow a very
+ * tight line.
  */
+export const BADGE_CSS = `
 :host {
   all: initial; font: inherit; display: inline-flex; align-items: center;
   vertical-align: top; height: 1lh; margin-inline-start: 6px;
