@@ -2,7 +2,10 @@ import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/cus
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
-import { readBroadcast, send } from '@/lib/messages/page-client';
+import { readBroadcast, sendWithResend } from '@/lib/messages/page-client';
+
+/** A site's rule is one read: an answer later than this was lost, not slow. */
+const RULE_RESEND_MS = 2000;
 
 /**
  * Forums on their own domains (Discourse, phpBB, XenForo, vBulletin, schema.org, or selectors
@@ -16,7 +19,9 @@ export default defineContentScript({
   async main(ctx) {
     const forumAdapters: SiteAdapter[] = [...known];
     // A rule the user wrote for this site comes first: they wrote it because nothing else fit.
-    const { rule } = await send({ type: 'sites/rule', origin: location.origin }).catch(() => ({ rule: null }));
+    // Everything waits for this answer, so a first message left unanswered (a worker just
+    // started with the browser) is asked again soon rather than never.
+    const { rule } = await sendWithResend({ type: 'sites/rule', origin: location.origin }, RULE_RESEND_MS).catch(() => ({ rule: null }));
     const parsed = rule ? CustomSiteRule.safeParse(rule) : undefined;
     if (parsed?.success) forumAdapters.unshift(customSiteAdapter(parsed.data));
     runAdapters(ctx, forumAdapters);

@@ -18,6 +18,35 @@ export async function send<T extends RequestType>(request: RequestInput<T> & { t
   throw new MessageError(request.type, typeof error.code === 'string' ? error.code : 'internal', typeof error.message === 'string' ? error.message : 'failed');
 }
 
+/**
+ * `send`, sent once more when no answer has come after `resendAfterMs`: Chromium was seen to
+ * leave the first message to a newly started service worker unanswered, without failing it
+ * (after a browser restart, or a worker registered anew). Only for requests that are safe to
+ * repeat. Whichever answer (or failure) comes first settles it.
+ */
+export function sendWithResend<T extends RequestType>(request: RequestInput<T> & { type: T }, resendAfterMs: number): Promise<ResponseOf<T>> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const ask = () =>
+      send<T>(request).then(
+        (value) => {
+          settled = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          settled = true;
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    const timer = setTimeout(() => {
+      if (!settled) void ask();
+    }, resendAfterMs);
+    void ask();
+  });
+}
+
 /** A broadcast from the background, or undefined for anything else. */
 export function readBroadcast(raw: unknown): Broadcast | undefined {
   if (!isRecord(raw)) return undefined;
