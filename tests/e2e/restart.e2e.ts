@@ -32,6 +32,8 @@ it('keeps badges on a tracked forum, and its notes, across a browser restart', a
   try {
     const again = await second.context.newPage();
     await again.goto(DEMO_URLS.phpbb);
+    // Bounded, so a page that never gets its badge fails here rather than hanging the test.
+    await again.locator('kehila-badge').first().waitFor({ timeout: 15_000 });
     await expect
       .poll(() => again.locator('kehila-badge').first().evaluate((host) => host.shadowRoot!.querySelector('button')!.dataset.notes), { timeout: 15_000 })
       .toBe('1');
