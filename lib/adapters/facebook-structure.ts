@@ -12,7 +12,7 @@ import {
   type CommentRef,
   type PostIdStrength,
 } from './facebook-links';
-import { closestWithin, isElement, stringMemo, taskMemo } from './dom';
+import { closestWithin, isElement, queryAllWithSelf, stringMemo, taskMemo } from './dom';
 
 /** Post and comment elements, every layout (itemsIn keeps those that are items of their own). */
 export const ITEM = [
@@ -133,8 +133,7 @@ const COMPLEMENTARY = '[role="complementary"]';
 
 /** The posts and comments in `root` (and `root` itself when it is one), in document order. */
 export function itemsIn(root: ParentNode): Element[] {
-  const found = Array.from(root.querySelectorAll(ITEM));
-  if (isElement(root) && root.matches(ITEM)) found.unshift(root);
+  const found = queryAllWithSelf(root, ITEM);
   if (found.length === 0) return found;
   // Whether any of them sits in a sidebar, asked once for the lot rather than walking up from each.
   if (isElement(root) && root.closest(COMPLEMENTARY)) return [];

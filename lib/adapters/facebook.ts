@@ -199,9 +199,7 @@ function textOf(item: Element, body: Element | undefined, author: AuthorRef | un
   const skip = (child: Element) => child.matches(NOT_OWN_TEXT);
   if (body) return readableText(body, skip);
   // Comet comments: the outermost dir=auto blocks that are not names, links, headings or buttons.
-  const isControl = (block: Element) => {
-    return closestWithin(block, NOT_TEXT, item) !== null;
-  };
+  const isControl = (block: Element) => closestWithin(block, NOT_TEXT, item) !== null;
   for (const selector of TEXT_BLOCKS) {
     const blocks = owned(item, selector).filter((block) => !isControl(block) && !(author && block.contains(author.anchor)));
     const text = blocks
