@@ -8,7 +8,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { detectAdapter } from '@/lib/adapters/detect';
 import { errorMessage } from '@/lib/adapters/extract';
 import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
-import { readBroadcast, send } from '@/lib/messages/page-client';
+import { readBroadcast, send, sendWithResend } from '@/lib/messages/page-client';
 import type { MemberSummary } from '@/lib/messages/schema';
 import type { ObservedPost } from '@/lib/model/observed';
 import { BADGE_TAG, mountBadge, type Badge } from './badge';
@@ -27,10 +27,10 @@ const BATCH_SIZE = 200;
 /** How long after start a claimed page may take to show its first post before we call it broken. */
 const HEALTH_CHECK_MS = 5000;
 /**
- * A message that has had no answer by then is sent once more. Chromium was seen to leave a
- * message unanswered without failing it (the first message to a service worker registered
- * anew, in about one launch in four), and the page's badges would wait forever. Both messages
- * sent here are safe to repeat: a batch seen again changes no counter.
+ * A message that has had no answer by then is sent once more (sendWithResend): Chromium was
+ * seen to leave the first message to a service worker registered anew unanswered, in about one
+ * launch in four, and the page's badges would wait forever. Both messages sent here are safe to
+ * repeat: a batch seen again changes no counter.
  */
 const ANSWER_TIMEOUT_MS = 10_000;
 /**
@@ -280,14 +280,21 @@ class PageSession {
     // and journalled the batch (lib/db/journal.ts), well before the batch reaches its tables.
     for (let i = 0; i < batch.length; i += BATCH_SIZE) {
       const posts = batch.slice(i, i + BATCH_SIZE);
-      this.request('store what this page showed', () =>
-        send({ type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts }).then(
+      const stored = sendWithResend(
+        { type: 'observe/posts', adapter: this.adapter.id, url: this.page.url.href, community: this.page.community, posts },
+        ANSWER_TIMEOUT_MS,
+        this.abort.signal,
+      );
+      this.applyAnswer(
+        'store what this page showed',
+        stored.then(
           ({ summaries }) => summaries,
           (error: unknown) => {
             this.warn('store what this page showed', error);
             // Storing failed (a full disk, say): the badges still show what the database knows.
             const memberIds = [...new Set(posts.map((post) => post.author.id))];
-            return send({ type: 'members/summaries', communityId: this.page.community.id, memberIds }).catch((readError: unknown) => {
+            const read = { type: 'members/summaries', communityId: this.page.community.id, memberIds } as const;
+            return sendWithResend(read, ANSWER_TIMEOUT_MS, this.abort.signal).catch((readError: unknown) => {
               this.warn('read badge data', readError);
               return [];
             });
@@ -298,26 +305,16 @@ class PageSession {
   }
 
   /**
-   * Send a message whose answer carries badge data. Answers may arrive out of order (a later
+   * Apply the badge data a message answers with. Answers may arrive out of order (a later
    * batch's overtakes an earlier one's, or a refresh's): each member keeps the data of the
    * latest message that answered for it, by the order the messages were sent.
    */
-  private request(failure: string, ask: () => Promise<readonly MemberSummary[]>): void {
+  private applyAnswer(failure: string, answer: Promise<readonly MemberSummary[]>): void {
     const sent = (this.sent += 1);
-    let settled = false;
-    const answer = (summaries: readonly MemberSummary[]) => {
-      settled = true;
-      this.applySummaries(summaries, sent);
-    };
-    const report = (error: unknown) => {
-      settled = true;
-      this.warn(failure, error);
-    };
-    ask().then(answer, report);
-    // Whichever answer comes first is applied; a second one, with the same order, changes nothing.
-    this.ctx.setTimeout(() => {
-      if (!settled && !this.abort.signal.aborted) ask().then(answer, report);
-    }, ANSWER_TIMEOUT_MS);
+    answer.then(
+      (summaries) => this.applySummaries(summaries, sent),
+      (error: unknown) => this.warn(failure, error),
+    );
   }
 
   private warn(failure: string, error: unknown): void {
@@ -361,7 +358,8 @@ class PageSession {
   refreshMembers(memberIds: readonly string[]): void {
     const shown = memberIds.filter((id) => this.summaries.has(id));
     if (shown.length) {
-      this.request('refresh badge data', () => send({ type: 'members/summaries', communityId: this.page.community.id, memberIds: shown }));
+      const read = { type: 'members/summaries', communityId: this.page.community.id, memberIds: shown } as const;
+      this.applyAnswer('refresh badge data', sendWithResend(read, ANSWER_TIMEOUT_MS, this.abort.signal));
     }
     const open = openCardMember();
     if (open && memberIds.includes(open)) refreshOpenCard();

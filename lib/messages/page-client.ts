@@ -22,26 +22,22 @@ export async function send<T extends RequestType>(request: RequestInput<T> & { t
  * `send`, sent once more when no answer has come after `resendAfterMs`: Chromium was seen to
  * leave the first message to a newly started service worker unanswered, without failing it
  * (after a browser restart, or a worker registered anew). Only for requests that are safe to
- * repeat. Whichever answer (or failure) comes first settles it.
+ * repeat. Whichever answer (or failure) comes first settles it; nothing is resent once
+ * `signal` has aborted.
  */
-export function sendWithResend<T extends RequestType>(request: RequestInput<T> & { type: T }, resendAfterMs: number): Promise<ResponseOf<T>> {
+export function sendWithResend<T extends RequestType>(
+  request: RequestInput<T> & { type: T },
+  resendAfterMs: number,
+  signal?: AbortSignal,
+): Promise<ResponseOf<T>> {
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const ask = () =>
-      send<T>(request).then(
-        (value) => {
-          settled = true;
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          settled = true;
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
+    const settle = <V>(done: (value: V) => void) => (value: V) => {
+      clearTimeout(timer);
+      done(value);
+    };
+    const ask = () => send<T>(request).then(settle(resolve), settle(reject));
     const timer = setTimeout(() => {
-      if (!settled) void ask();
+      if (!signal?.aborted) void ask();
     }, resendAfterMs);
     void ask();
   });

@@ -2,8 +2,8 @@
 /**
  * The content runtime's badge data: a batch's write answers with its authors' badges (a read
  * stands in when storing fails), and answers that arrive out of order never undo a newer one.
- * The page client is replaced by a controllable fake; the runtime, its badges and the DOM are
- * real (jsdom, where every post counts as in view).
+ * The transport is replaced by a controllable fake; the page client, the runtime, its badges
+ * and the DOM are real (jsdom, where every post counts as in view).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
@@ -16,9 +16,14 @@ interface Pending {
   resolve: (value: unknown) => void;
 }
 const pending: Pending[] = [];
-vi.mock('@/lib/messages/page-client', () => ({
-  send: (message: Pending['message']) => new Promise((resolve) => pending.push({ message, resolve })),
-  readBroadcast: () => undefined,
+// The transport under the real page client: each message waits until the test answers it with
+// the data (wrapped in the background's envelope) or with a failure.
+vi.mock('@/lib/messages/transport', () => ({
+  MessageError: class MessageError extends Error {},
+  sendRaw: (message: Pending['message']) =>
+    new Promise((resolve, reject) =>
+      pending.push({ message, resolve: (value) => void Promise.resolve(value).then((data) => resolve({ ok: true, data }), reject) }),
+    ),
 }));
 
 vi.mock('@/lib/i18n/t', () => ({
