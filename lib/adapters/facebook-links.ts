@@ -119,16 +119,27 @@ export function idFromRingSigil(value: string | null | undefined): string | unde
 /** How sure a permalink is about the post it names. */
 export type PostIdStrength = 'permalink' | 'media';
 
+/** The post a link names; shared by every reader of that link, so never to be changed. */
+export type PostRef = Readonly<{ id: string; strength: PostIdStrength }>;
+
 /**
  * The post an href names: `/groups/<g>/posts/<id>`, `/groups/<g>/permalink/<id>`,
  * `/<owner>/posts/<id>`, `story.php`/`permalink.php?story_fbid=<id>`, m.'s
  * `/groups/<g>?view=permalink&id=<id>`, `?multi_permalinks=<id>` ('permalink'); or the album of
  * a post's photos, `set=gm.<id>` / `pcb.<id>` ('media', a weaker hint).
  */
-export function postIdFromHref(href: string | null | undefined, base: URL): { id: string; strength: PostIdStrength } | undefined {
+export function postIdFromHref(href: string | null | undefined, base: URL): PostRef | undefined {
   const link = readLink(href, base);
   if (!link) return undefined;
-  const { url, parts } = link;
+  let ref = postRefs.get(link);
+  if (ref === undefined) postRefs.set(link, (ref = readPostRef(link) ?? null));
+  return ref ?? undefined;
+}
+
+/** What an href names is asked by several readers of one item (its permalinks, its comment link): read once per link. */
+const postRefs = new WeakMap<Link, PostRef | null>();
+
+function readPostRef({ url, parts }: Link): PostRef | undefined {
   const accept = (id: string | null | undefined, strength: PostIdStrength) =>
     id && OBJECT_ID.test(id) ? { id, strength } : undefined;
 
@@ -143,23 +154,27 @@ export function postIdFromHref(href: string | null | undefined, base: URL): { id
     const found = accept(url.searchParams.get('story_fbid'), 'permalink');
     if (found) return found;
   }
-  if (parts[0] === 'groups' && url.searchParams.get('view') === 'permalink') {
+  // Most links are profiles and tracking-only queries: a look at the raw query spares parsing it.
+  const { search } = url;
+  if (parts[0] === 'groups' && search.includes('view=permalink') && url.searchParams.get('view') === 'permalink') {
     const found = accept(url.searchParams.get('id'), 'permalink');
     if (found) return found;
   }
-  const multi = accept(url.searchParams.get('multi_permalinks')?.split(',')[0], 'permalink');
-  if (multi) return multi;
-  const media = /(?:^|[/=.])(?:gm|pcb)\.(\d{2,25})(?:$|[/&])/.exec(`${url.pathname}${url.search}`)?.[1];
+  if (search.includes('multi_permalinks')) {
+    const multi = accept(url.searchParams.get('multi_permalinks')?.split(',')[0], 'permalink');
+    if (multi) return multi;
+  }
+  const media = /(?:^|[/=.])(?:gm|pcb)\.(\d{2,25})(?:$|[/&])/.exec(`${url.pathname}${search}`)?.[1];
   return accept(media, 'media');
 }
 
-/** A comment named by a link: `?comment_id=<id>` and, for replies, `&reply_comment_id=<id>`. */
+/** A comment named by a link: `?comment_id=<id>` and, for replies, `&reply_comment_id=<id>`; shared, never to be changed. */
 export interface CommentRef {
   /** The post the comment is on, when the link says so. */
-  postId?: string;
-  commentId: string;
+  readonly postId?: string;
+  readonly commentId: string;
   /** Set when the link names a reply: then `commentId` is the comment replied to. */
-  replyId?: string;
+  readonly replyId?: string;
 }
 
 /**
@@ -167,8 +182,17 @@ export interface CommentRef {
  * `comment:<post id>_<comment id>`; both give the same numbers.
  */
 export function commentFromHref(href: string | null | undefined, base: URL): CommentRef | undefined {
-  const url = readLink(href, base)?.url;
-  if (!url) return undefined;
+  const link = readLink(href, base);
+  if (!link) return undefined;
+  let ref = commentRefs.get(link);
+  if (ref === undefined) commentRefs.set(link, (ref = readCommentRef(link, href, base) ?? null));
+  return ref ?? undefined;
+}
+
+const commentRefs = new WeakMap<Link, CommentRef | null>();
+
+function readCommentRef({ url }: Link, href: string | null | undefined, base: URL): CommentRef | undefined {
+  if (!url.search.includes('comment_id')) return undefined;
   const comment = decodeCommentParam(url.searchParams.get('comment_id'));
   if (!comment) return undefined;
   const reply = decodeCommentParam(url.searchParams.get('reply_comment_id'));

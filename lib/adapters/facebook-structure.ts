@@ -64,8 +64,16 @@ const nestedMemo = taskMemo<Element, boolean>();
 
 /** Elements matching a selector that few elements match, belonging to `item` itself. */
 export function owned(item: Element, selector: string): Element[] {
-  const found = Array.from(item.querySelectorAll(selector));
-  return found.length && hasNestedItems(item) ? found.filter((node) => isOwnedBy(node, item)) : found;
+  const found = item.querySelectorAll(selector);
+  const own: Element[] = [];
+  if (found.length === 0) return own;
+  // Indexing the NodeList, not Array.from and filter: every item asks this several times.
+  const nested = hasNestedItems(item);
+  for (let i = 0; i < found.length; i += 1) {
+    const node = found[i]!;
+    if (!nested || isOwnedBy(node, item)) own.push(node);
+  }
+  return own;
 }
 
 /** The first own element matching the earliest selector that matches at all. */
