@@ -38,12 +38,15 @@ export function queryFirst(root: ParentNode, selectors: readonly string[]): Elem
   return undefined;
 }
 
+// Local names, as HTML and SVG elements have them in every DOM (lower case).
 const BLOCK_TAGS = new Set([
-  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BR', 'DD', 'DIV', 'DL', 'DT', 'FIGCAPTION',
-  'FIGURE', 'FOOTER', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HR', 'LI', 'OL', 'P', 'PRE',
-  'SECTION', 'TABLE', 'TD', 'TH', 'TR', 'UL',
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption',
+  'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'ol', 'p', 'pre',
+  'section', 'table', 'td', 'th', 'tr', 'ul',
 ]);
-const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'BUTTON']);
+const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'button']);
+/** Marks a line break while the text is gathered; HTML text cannot hold it (the parser replaces U+0000). */
+const BREAK = '\u0000';
 
 /**
  * Readable text of an element: block elements become line breaks, runs of white space fold,
@@ -52,32 +55,33 @@ const SKIPPED_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 
 export function readableText(el: Element, skip?: (el: Element) => boolean): string {
   const parts: string[] = [];
   // Line breaks in the HTML source are spaces on screen (except inside <pre>); only block
-  // elements and <br> break lines.
+  // elements and <br> break lines. White space is folded once, over the whole text.
   const walk = (node: Node, inPre: boolean): void => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
         const value = child.nodeValue ?? '';
-        parts.push(inPre ? value : value.replace(/[\s\u00a0]+/g, ' '));
+        parts.push(inPre ? value.replace(/\r?\n/g, BREAK) : value);
       } else if (isElement(child)) {
-        const tag = child.tagName.toUpperCase();
+        const tag = child.localName.toLowerCase();
         if (SKIPPED_TAGS.has(tag) || child.hasAttribute('data-kehila-member') || skip?.(child)) continue;
-        if (tag === 'IMG') {
+        if (tag === 'img') {
           const alt = child.getAttribute('alt');
           if (alt) parts.push(alt);
           continue;
         }
         const isBlock = BLOCK_TAGS.has(tag);
-        if (isBlock) parts.push('\n');
-        walk(child, inPre || tag === 'PRE');
-        if (isBlock) parts.push('\n');
+        if (isBlock) parts.push(BREAK);
+        walk(child, inPre || tag === 'pre');
+        if (isBlock) parts.push(BREAK);
       }
     }
   };
   walk(el, false);
   const text = parts
     .join('')
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+    .replace(/[\s\u00a0]+/g, ' ')
+    .split(BREAK)
+    .map((line) => line.trim())
     .filter(Boolean)
     .join('\n');
   return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
