@@ -119,8 +119,10 @@ function firstProfileLink(item: Element, body: Element | undefined, base: URL): 
   const tiers = [
     () => links.filter((anchor) => labels.some((label) => label.contains(anchor))),
     () => {
-      const itemInHeading = item.parentElement?.closest(HEADING) != null;
-      return itemInHeading ? links : links.filter((anchor) => closestWithin(anchor, HEADING, item));
+      const inHeadings = links.filter((anchor) => closestWithin(anchor, HEADING, item));
+      // An item inside a heading has every link in one. Asked only when it matters: the walk
+      // up to the document's root is the longest question here, and comments have no headings.
+      return inHeadings.length && item.parentElement?.closest(HEADING) ? links : inHeadings;
     },
     () => links,
   ];

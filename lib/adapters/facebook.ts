@@ -39,7 +39,7 @@ import {
   roleOf,
   timeAbbr,
 } from './facebook-structure';
-import { fromUnixSeconds, parseDateText, parseRelativeTime } from './time';
+import { fromUnixSeconds, isRelativeTime, parseDateText, parseRelativeTime } from './time';
 import type { PageContext, SiteAdapter } from './types';
 
 const PLATFORM = 'facebook';
@@ -221,26 +221,40 @@ function asciiDigits(text: string): string {
   return text.replace(EASTERN_DIGITS, (digit) => String(digit.charCodeAt(0) & 0xf));
 }
 
-/** The time an abbr or time link states: its title (ISO or a full date), else its text or label. */
+/**
+ * The text an abbr or time link states its time in: its title (ISO or a full date), else its
+ * text or label, with Eastern digits made ASCII; null when none reads as a time. A post's time
+ * link is asked whether it is one (looksLikeTime) and then what it says: read once per task.
+ */
+function timeTextOf(el: Element): string | null {
+  return timeTexts(el, () => {
+    const title = el.getAttribute('title') ?? '';
+    if (parseIsoAttribute(title)) return title;
+    for (const text of [title, cleanText(el), el.getAttribute('aria-label') ?? '']) {
+      if (!text) continue;
+      const digits = asciiDigits(text);
+      if (isRelativeTime(digits) || parseDateText(digits, DATE_FORMATS, LEAP_YEAR) !== null) return digits;
+    }
+    return null;
+  });
+}
+const timeTexts = taskMemo<Element, string | null>();
+// Whether a text is a date does not depend on when it is read, so long as a yearless "Feb 29" can be one.
+const LEAP_YEAR = new Date(Date.UTC(2000, 0, 1));
+
+/** The time an element states (see timeTextOf), resolved against the time the page was read. */
 function timeFromText(el: Element | undefined, now: Date): string | null {
-  if (!el) return null;
-  const title = el.getAttribute('title') ?? '';
-  const fromIso = parseIsoAttribute(title);
-  if (fromIso) return fromIso;
-  for (const text of [title, cleanText(el), el.getAttribute('aria-label') ?? '']) {
-    if (!text) continue;
-    const digits = asciiDigits(text);
-    const relative = parseRelativeTime(digits, now);
-    if (relative) return relative;
-    const absolute = parseDateText(digits, DATE_FORMATS, now);
-    if (absolute) return notInFuture(absolute, now);
-  }
-  return null;
+  const text = el ? timeTextOf(el) : null;
+  if (text === null) return null;
+  const absolute = parseIsoAttribute(text) ?? parseRelativeTime(text, now);
+  if (absolute) return absolute;
+  const dated = parseDateText(text, DATE_FORMATS, now);
+  return dated ? notInFuture(dated, now) : null;
 }
 
 /** Does the element's text read as a time at all ("4d", "April 3 at 8:02 PM")? */
 function looksLikeTime(el: Element): boolean {
-  return timeFromText(el, new Date(0)) !== null;
+  return timeTextOf(el) !== null;
 }
 
 /** "May 13 at 6:58 AM" has no year: read on January 2 it is last year's May. */

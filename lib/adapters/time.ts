@@ -67,6 +67,11 @@ export function parseRelativeTime(text: string, now: Date): string | null {
   return duration ? sub(now, duration).toISOString() : null;
 }
 
+/** Does the text state a relative time we understand ("4d", "3 yr. ago")? No date maths. */
+export function isRelativeTime(text: string): boolean {
+  return relativeDuration(text) !== null;
+}
+
 // A feed prints the same few dozen times ("3m", "2h", "Yesterday") on hundreds of posts.
 const relativeDuration = stringMemo((text: string): Readonly<Duration> | null => {
   const framed = stripFrame(text);
