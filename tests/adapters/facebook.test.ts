@@ -124,6 +124,19 @@ describe('facebook: detection', () => {
 });
 
 describe('facebook: Comet group feed (English UI)', () => {
+  it('reads an absolute time link as a time, a yearless leap day included, resolved against when the page was read', () => {
+    const { doc, url } = load('comet-group-feed-en.html', GROUP_FEED);
+    const link = doc.querySelector('a[aria-label="4d"]');
+    if (!link) throw new Error('fixture lacks the first post\'s time link');
+    link.setAttribute('aria-label', 'February 29 at 10:00 AM');
+    link.textContent = 'February 29 at 10:00 AM';
+    const readIn2028 = { ...context(doc, url), observedAt: new Date('2028-03-02T09:00:00.000Z') };
+    const first = facebook.findPosts(doc)[0];
+    if (!first) throw new Error('no post found');
+    // The link still names the post (it reads as a time, so it is the permalink) and says when.
+    expect(facebook.parsePost(first, readIn2028)).toMatchObject({ id: 'facebook:700000000000001', publishedAt: '2028-02-29T10:00:00.000Z' });
+  });
+
   it('reads the group, with its numeric id from the app-link meta of a slug address', () => {
     const { result } = extract('comet-group-feed-en.html', GROUP_FEED);
     expect(result.community).toEqual({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromUnixSeconds, parseDateText, parseRelativeTime } from '@/lib/adapters/time';
+import { fromUnixSeconds, isRelativeTime, parseDateText, parseRelativeTime } from '@/lib/adapters/time';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const hoursBefore = (h: number) => new Date(now.getTime() - h * 3600_000).toISOString();
@@ -27,6 +27,11 @@ describe('parseRelativeTime', () => {
 
   it.each(['Like', 'Reply', '', 'Sat Jun 25, 2016', '3 bananas'])('refuses %s', (text) => {
     expect(parseRelativeTime(text, now)).toBeNull();
+    expect(isRelativeTime(text)).toBe(false);
+  });
+
+  it.each(['4d', 'לפני יומיים', 'منذ 3 ساعات', 'just now'])('says %s is a relative time without reading it', (text) => {
+    expect(isRelativeTime(text)).toBe(true);
   });
 });
 
