@@ -70,6 +70,7 @@ export function facebookUrl(href: string | null | undefined, base: URL): Readonl
 
 function pathSegments(url: URL): string[] {
   return url.pathname.split('/').filter(Boolean).map((segment) => {
+    if (!segment.includes('%')) return segment;
     try {
       return decodeURIComponent(segment);
     } catch {
@@ -219,8 +220,12 @@ function decodeCommentParam(value: string | null): { postId?: string; commentId:
 // Query parameters that say which post or comment a permalink is; the rest is tracking.
 const PERMALINK_PARAMS = ['story_fbid', 'id', 'view', 'multi_permalinks', 'comment_id', 'reply_comment_id'];
 
+// Any of them in a raw query: most permalinks (Comet's post links) carry only tracking.
+const HAS_PERMALINK_PARAM = new RegExp(`[?&](?:${PERMALINK_PARAMS.join('|')})=`);
+
 /** A permalink without tracking parameters, on www.facebook.com whichever host the page used. */
 export function cleanPermalink(url: Readonly<URL>): string {
+  if (!HAS_PERMALINK_PARAM.test(url.search)) return `${CANONICAL_ORIGIN}${url.pathname}`;
   const params = new URLSearchParams();
   for (const name of PERMALINK_PARAMS) {
     const value = url.searchParams.get(name);

@@ -199,11 +199,15 @@ function textOf(item: Element, body: Element | undefined, author: AuthorRef | un
   const skip = (child: Element) => child.matches(NOT_OWN_TEXT);
   if (body) return readableText(body, skip);
   // Comet comments: the outermost dir=auto blocks that are not names, links, headings or buttons.
-  const isControl = (block: Element) => closestWithin(block, NOT_TEXT, item) !== null;
   for (const selector of TEXT_BLOCKS) {
-    const blocks = owned(item, selector).filter((block) => !isControl(block) && !(author && block.contains(author.anchor)));
-    const text = blocks
-      .filter((block) => !blocks.some((other) => other !== block && other.contains(block)))
+    // In document order a block comes before the blocks inside it: those are read with it.
+    const outermost: Element[] = [];
+    for (const block of owned(item, selector)) {
+      if (outermost.at(-1)?.contains(block)) continue;
+      if (closestWithin(block, NOT_TEXT, item) !== null || (author && block.contains(author.anchor))) continue;
+      outermost.push(block);
+    }
+    const text = outermost
       .map((block) => readableText(block, skip))
       .filter(Boolean)
       .join('\n');
