@@ -2,6 +2,7 @@ import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/cus
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
+import { FORUM_SCRIPT_MARK } from '@/lib/model/origins';
 import { readBroadcast, sendWithResend } from '@/lib/messages/page-client';
 
 /** A site's rule is one read: an answer later than this was lost, not slow. */
@@ -17,6 +18,8 @@ export default defineContentScript({
   matches: [],
   runAt: 'document_idle',
   async main(ctx) {
+    // The background asks for this before injecting the script into a page that lacks it.
+    (globalThis as Record<string, unknown>)[FORUM_SCRIPT_MARK] = true;
     const forumAdapters: SiteAdapter[] = [...known];
     // A rule the user wrote for this site comes first: they wrote it because nothing else fit.
     // Everything waits for this answer, so a first message left unanswered (a worker just

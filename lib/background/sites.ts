@@ -8,7 +8,7 @@ import { browser } from 'wxt/browser';
 import { builtInMatches } from '@/lib/adapters/builtin';
 import type { KehilaDb } from '@/lib/db/db';
 import type { SiteStatus } from '@/lib/messages/schema';
-import { isWebUrl, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
+import { FORUM_SCRIPT_MARK, isWebUrl, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
 
 export const FORUM_SCRIPT = 'content-scripts/forum.js';
 const REGISTRATION_PREFIX = 'kehila-site:';
@@ -110,6 +110,71 @@ async function applyRegistrations(db: KehilaDb): Promise<void> {
         persistAcrossSessions: true,
       })),
     );
+  }
+}
+
+/**
+ * After a browser restart, Chromium may load a page of a tracked forum before it has read its
+ * persisted registrations back, and that page never gets the forum script: it was seen in
+ * about one restart in twelve, with the registration present and the page loaded. So when the
+ * worker starts (with the browser, after an update, or woken later) the open tabs of tracked
+ * sites are asked, a few times over its first half minute, whether the script runs there, and
+ * given it if not. Sweeps rather than a tabs.onUpdated listener: a listener registered when the
+ * worker starts would wake it for every page the user opens anywhere, for good.
+ */
+export const REVIVE_SWEEPS_MS = [0, 2_000, 5_000, 15_000, 30_000] as const;
+
+/** Sweep the open tabs at each delay (see REVIVE_SWEEPS_MS); returns a function that cancels the rest. */
+export function reviveForumTabsSoon(db: KehilaDb, delays: readonly number[] = REVIVE_SWEEPS_MS): () => void {
+  const timers = delays.map((ms) =>
+    setTimeout(() => void reviveForumTabs(db).catch((error) => console.error('Kehila: could not check open forum tabs', error)), ms),
+  );
+  return () => timers.forEach(clearTimeout);
+}
+
+/** Give every open tab of a tracked site the forum script it lacks; resolves to the tabs given it. */
+export async function reviveForumTabs(db: KehilaDb): Promise<number[]> {
+  const tabs = await browser.tabs.query({});
+  const revived = await Promise.all(tabs.map((tab) => ensureForumScript(db, tab)));
+  return tabs.flatMap((tab, index) => (revived[index] && tab.id !== undefined ? [tab.id] : []));
+}
+
+interface TabLike {
+  id?: number;
+  url?: string;
+  status?: string;
+}
+
+/**
+ * Inject the forum script into a loaded tab of a tracked, granted site where it does not run.
+ * Resolves to whether it injected; a tab that closed or navigated meanwhile is no error.
+ */
+export async function ensureForumScript(db: KehilaDb, tab: TabLike): Promise<boolean> {
+  // The URL is visible only for sites Kehila holds a permission for. A loading tab is left to
+  // its registered script, which runs when the page is idle; a later sweep asks again.
+  if (tab.id === undefined || !tab.url || tab.status === 'loading') return false;
+  let url: URL;
+  try {
+    url = new URL(tab.url);
+  } catch {
+    return false;
+  }
+  if (!isWebUrl(url) || isBuiltIn(url)) return false;
+  const origin = originOf(url);
+  if (!(await db.trackedSites.get(origin))) return false;
+  if (!(await browser.permissions.contains({ origins: [originPattern(origin)] }))) return false;
+  const target = { tabId: tab.id };
+  try {
+    const [probe] = await browser.scripting.executeScript({
+      target,
+      func: (mark: string) => (globalThis as Record<string, unknown>)[mark] === true,
+      args: [FORUM_SCRIPT_MARK],
+    });
+    if (probe?.result === true) return false;
+    await browser.scripting.executeScript({ target, files: [`/${FORUM_SCRIPT}` as const] });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -10,16 +10,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { adapters } from '@/lib/adapters';
 import {
+  ensureForumScript,
   FORUM_SCRIPT,
   onPermissionsAdded,
   onPermissionsRemoved,
+  reviveForumTabs,
+  reviveForumTabsSoon,
   siteStatus,
   syncRegistrations,
   trackSite,
   untrackSite,
 } from '@/lib/background/sites';
 import type { KehilaDb } from '@/lib/db/db';
-import { matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
+import { FORUM_SCRIPT_MARK, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
 import { freshDb } from './helpers/db';
 import { installFakeExtensionApis, type FakeExtensionApis } from './helpers/extension-apis';
 
@@ -140,6 +143,75 @@ describe('syncRegistrations', () => {
     await syncRegistrations(db);
 
     expect([...api.scripts.keys()]).toEqual(['someone-else']);
+  });
+});
+
+describe('forum tabs that missed the script (a page loaded before a restarted browser read its registrations back)', () => {
+  /** Open tabs: the browser shows Kehila their URL only where it holds a permission, like Chrome without "tabs". */
+  async function openTabs(urls: string[]): Promise<number[]> {
+    const tabs = await Promise.all(urls.map((url) => fakeBrowser.tabs.create({ url })));
+    return tabs.map((tab) => tab.id!);
+  }
+  const injected = () => api.calls.filter((call) => call.startsWith('inject:')).map((call) => Number(call.slice('inject:'.length)));
+
+  beforeEach(async () => {
+    api.granted.add(FORUM_PATTERN);
+    await trackSite(db, FORUM, T0);
+    api.calls.length = 0;
+  });
+
+  it('injects the forum script where it does not run, and only into tracked, granted sites', async () => {
+    api.granted.add('https://revoked.example.com/*');
+    await trackSite(db, 'https://revoked.example.com', T0);
+    api.granted.delete('https://revoked.example.com/*'); // taken back in the browser's settings
+    api.granted.add('https://granted.example.org/*'); // a permission held for a site no longer tracked
+    const [missed, running, untracked, builtIn, revoked, notTracked] = await openTabs([
+      `${FORUM}/t/welcome/1`,
+      `${FORUM}/t/other/2`,
+      'https://elsewhere.example.net/t/1',
+      'https://www.facebook.com/groups/1/',
+      'https://revoked.example.com/t/1',
+      'https://granted.example.org/t/1',
+    ]);
+    api.worlds.set(running!, { [FORUM_SCRIPT_MARK]: true }); // the registered script ran there
+    api.calls.length = 0;
+
+    expect(await reviveForumTabs(db)).toEqual([missed]);
+
+    // Tabs are asked side by side: the order of calls between tabs is not fixed.
+    expect([...api.calls].sort()).toEqual([`inject:${missed}`, `probe:${missed}`, `probe:${running}`]);
+    expect([untracked, builtIn, revoked, notTracked].some((id) => api.calls.some((call) => call.endsWith(`:${id}`)))).toBe(false);
+  });
+
+  it('asks again and injects nothing once every tab has the script', async () => {
+    await openTabs([`${FORUM}/t/welcome/1`]);
+    await reviveForumTabs(db);
+    api.calls.length = 0;
+
+    expect(await reviveForumTabs(db)).toEqual([]);
+    expect(injected()).toEqual([]);
+  });
+
+  it('skips a tab still loading (it is asked when it completes) and one it cannot reach, reviving the rest', async () => {
+    const [closed, fine] = await openTabs([`${FORUM}/t/1`, `${FORUM}/t/2`]);
+    api.unreachable.add(closed!);
+
+    expect(await reviveForumTabs(db)).toEqual([fine]);
+    expect(await ensureForumScript(db, { id: 99, url: `${FORUM}/t/3`, status: 'loading' })).toBe(false);
+    expect(api.calls).not.toContain('probe:99');
+  });
+
+  it('sweeps again after the worker starts, catching a tab that loads meanwhile, until cancelled', async () => {
+    const [restored] = await openTabs([`${FORUM}/t/1`]);
+    const cancel = reviveForumTabsSoon(db, [0, 150, 60_000]);
+    await expect.poll(injected).toEqual([restored]);
+    const [opened] = await openTabs([`${FORUM}/t/2`]); // after the first sweep
+
+    await expect.poll(injected).toEqual([restored, opened]);
+    cancel();
+    api.worlds.clear(); // new pages in both tabs, without the script: no sweep is left to see them
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(injected()).toEqual([restored, opened]);
   });
 });
 
