@@ -30,6 +30,13 @@ describe('parseRelativeTime', () => {
     expect(isRelativeTime(text)).toBe(false);
   });
 
+  it('resolves the same text against each observation time, not the first one it met', () => {
+    const later = new Date(now.getTime() + 3600_000);
+    expect(parseRelativeTime('2h', now)).toBe(hoursBefore(2));
+    expect(parseRelativeTime('2h', later)).toBe(hoursBefore(1));
+    expect(parseRelativeTime('2h', now)).toBe(hoursBefore(2));
+  });
+
   it.each(['4d', 'לפני יומיים', 'منذ 3 ساعات', 'just now'])('says %s is a relative time without reading it', (text) => {
     expect(isRelativeTime(text)).toBe(true);
   });
