@@ -250,10 +250,10 @@ const LEAP_YEAR = new Date(Date.UTC(2000, 0, 1));
 function timeFromText(el: Element | undefined, now: Date): string | null {
   const text = el ? timeTextOf(el) : null;
   if (text === null) return null;
-  const absolute = parseIsoAttribute(text) ?? parseRelativeTime(text, now);
-  if (absolute) return absolute;
-  const dated = parseDateText(text, DATE_FORMATS, now);
-  return dated ? notInFuture(dated, now) : null;
+  const isoOrRelative = parseIsoAttribute(text) ?? parseRelativeTime(text, now);
+  if (isoOrRelative) return isoOrRelative;
+  const absolute = parseDateText(text, DATE_FORMATS, now);
+  return absolute ? notInFuture(absolute, now) : null;
 }
 
 /** Does the element's text read as a time at all ("4d", "April 3 at 8:02 PM")? */
