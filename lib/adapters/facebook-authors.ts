@@ -119,6 +119,8 @@ function firstProfileLink(item: Element, body: Element | undefined, base: URL): 
   const tiers = [
     () => links.filter((anchor) => labels.some((label) => label.contains(anchor))),
     () => {
+      // Comments have no headings: one query spares a walk up from each of their links.
+      if (!item.matches(HEADING) && item.querySelector(HEADING) === null) return [];
       const inHeadings = links.filter((anchor) => closestWithin(anchor, HEADING, item));
       // An item inside a heading has every link in one. Asked only when it matters: the walk
       // up to the document's root is the longest question here, and comments have no headings.
