@@ -2,7 +2,6 @@ import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/cus
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
-import { FORUM_SCRIPT_MARK } from '@/lib/model/origins';
 import { readBroadcast, sendWithResend } from '@/lib/messages/page-client';
 
 /** A site's rule is one read: an answer later than this was lost, not slow. */
@@ -18,8 +17,18 @@ export default defineContentScript({
   matches: [],
   runAt: 'document_idle',
   async main(ctx) {
-    // The background asks for this before injecting the script into a page that lacks it.
-    (globalThis as Record<string, unknown>)[FORUM_SCRIPT_MARK] = true;
+    // Answered from the start: the background asks whether the script runs here before giving
+    // it to a page that lacks it, and the dashboard tries a custom-selector rule on this live
+    // page before saving it.
+    const onMessage = (raw: unknown) => {
+      const message = readBroadcast(raw);
+      if (message?.type === 'forum/ping') return Promise.resolve(true);
+      if (message?.type === 'rules/check') return Promise.resolve(checkRule(document, new URL(location.href), message.rule));
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+
     const forumAdapters: SiteAdapter[] = [...known];
     // A rule the user wrote for this site comes first: they wrote it because nothing else fit.
     // Everything waits for this answer, so a first message left unanswered (a worker just
@@ -28,14 +37,5 @@ export default defineContentScript({
     const parsed = rule ? CustomSiteRule.safeParse(rule) : undefined;
     if (parsed?.success) forumAdapters.unshift(customSiteAdapter(parsed.data));
     runAdapters(ctx, forumAdapters);
-
-    // The dashboard tries a custom-selector rule on this live page before saving it.
-    const onRuleCheck = (raw: unknown) => {
-      const message = readBroadcast(raw);
-      if (message?.type !== 'rules/check') return undefined;
-      return Promise.resolve(checkRule(document, new URL(location.href), message.rule));
-    };
-    browser.runtime.onMessage.addListener(onRuleCheck);
-    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onRuleCheck));
   },
 });

@@ -7,8 +7,8 @@
 import { browser } from 'wxt/browser';
 import { builtInMatches } from '@/lib/adapters/builtin';
 import type { KehilaDb } from '@/lib/db/db';
-import type { SiteStatus } from '@/lib/messages/schema';
-import { FORUM_SCRIPT_MARK, isWebUrl, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
+import type { Broadcast, SiteStatus } from '@/lib/messages/schema';
+import { isWebUrl, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
 
 export const FORUM_SCRIPT = 'content-scripts/forum.js';
 const REGISTRATION_PREFIX = 'kehila-site:';
@@ -118,8 +118,8 @@ async function applyRegistrations(db: KehilaDb): Promise<void> {
  * persisted registrations back, and that page never gets the forum script: it was seen in
  * about one restart in twelve, with the registration present and the page loaded. So when the
  * worker starts (with the browser, after an update, or woken later) the open tabs of tracked
- * sites are asked, a few times over its first half minute, whether the script runs there, and
- * given it if not. Sweeps rather than a tabs.onUpdated listener: a listener registered when the
+ * sites are asked, a few times over its first half minute, whether a forum script answers
+ * there, and given it if not. Sweeps rather than a tabs.onUpdated listener: a listener registered when the
  * worker starts would wake it for every page the user opens anywhere, for good.
  */
 export const REVIVE_SWEEPS_MS = [0, 2_000, 5_000, 15_000, 30_000] as const;
@@ -146,7 +146,7 @@ interface TabLike {
 }
 
 /**
- * Inject the forum script into a loaded tab of a tracked, granted site where it does not run.
+ * Inject the forum script into a loaded tab of a tracked, granted site where none answers.
  * Resolves to whether it injected; a tab that closed or navigated meanwhile is no error.
  */
 export async function ensureForumScript(db: KehilaDb, tab: TabLike): Promise<boolean> {
@@ -163,17 +163,26 @@ export async function ensureForumScript(db: KehilaDb, tab: TabLike): Promise<boo
   const origin = originOf(url);
   if (!(await db.trackedSites.get(origin))) return false;
   if (!(await browser.permissions.contains({ origins: [originPattern(origin)] }))) return false;
-  const target = { tabId: tab.id };
+  if (await forumScriptAnswers(tab.id)) return false;
   try {
-    const [probe] = await browser.scripting.executeScript({
-      target,
-      func: (mark: string) => (globalThis as Record<string, unknown>)[mark] === true,
-      args: [FORUM_SCRIPT_MARK],
-    });
-    if (probe?.result === true) return false;
-    await browser.scripting.executeScript({ target, files: [`/${FORUM_SCRIPT}` as const] });
+    await browser.scripting.executeScript({ target: { tabId: tab.id }, files: [`/${FORUM_SCRIPT}` as const] });
     return true;
   } catch {
+    return false;
+  }
+}
+
+/**
+ * Does a live forum script answer in the tab's page? A message, not a mark left in the page's
+ * isolated world: after an update or reload, the old script's world (and anything it left
+ * there) outlives the script, which no longer answers anything.
+ */
+async function forumScriptAnswers(tabId: number): Promise<boolean> {
+  const ping: Broadcast = { type: 'forum/ping' };
+  try {
+    return (await browser.tabs.sendMessage(tabId, ping, { frameId: 0 })) === true;
+  } catch {
+    // "Receiving end does not exist": no script of Kehila's listens in that page.
     return false;
   }
 }

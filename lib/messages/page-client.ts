@@ -50,6 +50,7 @@ export function readBroadcast(raw: unknown): Broadcast | undefined {
     return { type: 'members/changed', memberIds: raw.memberIds as string[] };
   }
   if (raw.type === 'rules/check' && isRecord(raw.rule)) return { type: 'rules/check', rule: raw.rule };
+  if (raw.type === 'forum/ping') return { type: 'forum/ping' };
   return undefined;
 }
 

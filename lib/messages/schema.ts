@@ -155,11 +155,13 @@ export const Envelope = z.union([
 export type Envelope<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
 /**
- * Extension → content scripts: members changed (refresh their badges); or the dashboard asks
- * the page to try a custom-selector rule before it is saved (answered with a RuleCheck).
+ * Extension → content scripts: members changed (refresh their badges); the dashboard asks
+ * the page to try a custom-selector rule before it is saved (answered with a RuleCheck); or the
+ * background asks whether a live forum script runs in the tab (answered `true` by one).
  */
 export const Broadcast = z.discriminatedUnion('type', [
   z.object({ type: z.literal('members/changed'), memberIds: z.array(id).check(z.maxLength(1000)) }),
   z.object({ type: z.literal('rules/check'), rule: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('forum/ping') }),
 ]);
 export type Broadcast = z.infer<typeof Broadcast>;

@@ -28,9 +28,3 @@ export function matchesPattern(pattern: string, url: URL): boolean {
 export function isWebUrl(url: URL): boolean {
   return url.protocol === 'http:' || url.protocol === 'https:';
 }
-
-/**
- * The forum content script sets this on its isolated world's global object when it starts, so
- * the background can ask a tab whether the script runs there (lib/background/sites.ts).
- */
-export const FORUM_SCRIPT_MARK = 'kehilaForumScript';

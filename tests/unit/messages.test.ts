@@ -616,6 +616,7 @@ describe('page client (content scripts: no zod)', () => {
   it('reads broadcasts and ignores anything else', () => {
     expect(readBroadcast({ type: 'members/changed', memberIds: [ann, bob] })).toEqual({ type: 'members/changed', memberIds: [ann, bob] });
     expect(readBroadcast({ type: 'rules/check', rule: { posts: '.post' } })).toEqual({ type: 'rules/check', rule: { posts: '.post' } });
+    expect(readBroadcast({ type: 'forum/ping', extra: 'ignored' })).toEqual({ type: 'forum/ping' });
     for (const raw of [
       undefined,
       null,
@@ -627,6 +628,7 @@ describe('page client (content scripts: no zod)', () => {
       { type: 'rules/check', rule: ['.post'] },
       { type: 'rules/check' },
       { type: 'observe/posts', posts: [] },
+      { type: 'forum/pong' },
     ]) {
       expect(readBroadcast(raw), JSON.stringify(raw)).toBeUndefined();
     }

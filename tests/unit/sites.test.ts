@@ -22,7 +22,7 @@ import {
   untrackSite,
 } from '@/lib/background/sites';
 import type { KehilaDb } from '@/lib/db/db';
-import { FORUM_SCRIPT_MARK, matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
+import { matchesPattern, originOf, originOfPattern, originPattern } from '@/lib/model/origins';
 import { freshDb } from './helpers/db';
 import { installFakeExtensionApis, type FakeExtensionApis } from './helpers/extension-apis';
 
@@ -173,13 +173,13 @@ describe('forum tabs that missed the script (a page loaded before a restarted br
       'https://revoked.example.com/t/1',
       'https://granted.example.org/t/1',
     ]);
-    api.worlds.set(running!, { [FORUM_SCRIPT_MARK]: true }); // the registered script ran there
+    api.live.add(running!); // the registered script runs there
     api.calls.length = 0;
 
     expect(await reviveForumTabs(db)).toEqual([missed]);
 
     // Tabs are asked side by side: the order of calls between tabs is not fixed.
-    expect([...api.calls].sort()).toEqual([`inject:${missed}`, `probe:${missed}`, `probe:${running}`]);
+    expect([...api.calls].sort()).toEqual([`inject:${missed}`, `ping:${missed}`, `ping:${running}`]);
     expect([untracked, builtIn, revoked, notTracked].some((id) => api.calls.some((call) => call.endsWith(`:${id}`)))).toBe(false);
   });
 
@@ -198,7 +198,7 @@ describe('forum tabs that missed the script (a page loaded before a restarted br
 
     expect(await reviveForumTabs(db)).toEqual([fine]);
     expect(await ensureForumScript(db, { id: 99, url: `${FORUM}/t/3`, status: 'loading' })).toBe(false);
-    expect(api.calls).not.toContain('probe:99');
+    expect(api.calls).not.toContain('ping:99');
   });
 
   it('sweeps again after the worker starts, catching a tab that loads meanwhile, until cancelled', async () => {
@@ -209,7 +209,7 @@ describe('forum tabs that missed the script (a page loaded before a restarted br
 
     await expect.poll(injected).toEqual([restored, opened]);
     cancel();
-    api.worlds.clear(); // new pages in both tabs, without the script: no sweep is left to see them
+    api.live.clear(); // new pages in both tabs, without the script: no sweep is left to see them
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(injected()).toEqual([restored, opened]);
   });

@@ -8,16 +8,15 @@
  * - scripting.registerContentScripts rejects a duplicate id ("Duplicate script ID") and
  *   unregisterContentScripts an unknown one ("Nonexistent script ID"), so a caller that
  *   registers twice fails here as it would in the browser;
- * - scripting.executeScript runs a `func` with a tab's isolated world (`worlds`: what content
- *   scripts set on their global object in that tab) on the global object, and for `files`
- *   records the injection and sets the forum script's mark as that script's first line does.
- *   A tab in `unreachable` rejects, as a closed tab or an error page does.
+ * - scripting.executeScript with `files` records the injection, and the tab then has a live
+ *   forum script (`live`); a tab in `unreachable` rejects, as a closed tab or an error page does;
+ * - tabs.sendMessage is answered `true` to a `forum/ping` by a tab with a live forum script, and
+ *   rejects ("Receiving end does not exist") where none listens, as Chrome does.
  * They are assigned onto `fakeBrowser` (which `wxt/browser` is in tests) and removed again by
  * the returned `restore`.
  */
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { FORUM_SCRIPT_MARK } from '@/lib/model/origins';
 
 type Registered = Browser.scripting.RegisteredContentScript;
 type Listener = (permissions: { origins?: string[]; permissions?: string[] }) => void;
@@ -29,8 +28,8 @@ export interface FakeExtensionApis {
   scripts: Map<string, Registered>;
   /** Every scripting call, in order (for idempotence checks). */
   calls: string[];
-  /** Each tab's isolated world: what content scripts set on their global object there. */
-  worlds: Map<number, Record<string, unknown>>;
+  /** Tabs where a live forum script runs (and answers messages). */
+  live: Set<number>;
   /** Tabs executeScript cannot reach. */
   unreachable: Set<number>;
   /** Grant or revoke as the browser's own settings page would, firing the events. */
@@ -55,7 +54,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
   const granted = new Set<string>();
   const scripts = new Map<string, Registered>();
   const calls: string[] = [];
-  const worlds = new Map<number, Record<string, unknown>>();
+  const live = new Set<number>();
   const unreachable = new Set<number>();
   const onAdded = event();
   const onRemoved = event();
@@ -94,29 +93,12 @@ export function installFakeExtensionApis(): FakeExtensionApis {
       if (duplicate !== undefined) throw new Error(`Duplicate script ID '${duplicate}'`);
       list.forEach((script) => scripts.set(script.id, structuredClone(script)));
     },
-    async executeScript(injection: { target: { tabId: number }; func?: (...args: never[]) => unknown; args?: unknown[]; files?: string[] }) {
+    async executeScript(injection: { target: { tabId: number }; files?: string[] }) {
       const { tabId } = injection.target;
-      calls.push(`${injection.files ? 'inject' : 'probe'}:${tabId}`);
+      calls.push(`inject:${tabId}`);
       if (unreachable.has(tabId)) throw new Error(`Cannot access contents of the page (tab ${tabId})`);
-      const world = worlds.get(tabId) ?? worlds.set(tabId, {}).get(tabId)!;
-      if (injection.files) {
-        world[FORUM_SCRIPT_MARK] = true;
-        return [{ frameId: 0, documentId: `doc-${tabId}`, result: undefined }];
-      }
-      // The function the background wrote runs with the tab's world on the global object, as
-      // it would in the page's isolated world; the test's own global is put back after.
-      const global = globalThis as Record<string, unknown>;
-      const saved = Object.keys(world).map((key) => [key, Object.getOwnPropertyDescriptor(global, key)] as const);
-      Object.assign(global, world);
-      try {
-        const result = (injection.func as (...args: unknown[]) => unknown)(...(injection.args ?? []));
-        return [{ frameId: 0, documentId: `doc-${tabId}`, result }];
-      } finally {
-        for (const [key, descriptor] of saved) {
-          if (descriptor) Object.defineProperty(global, key, descriptor);
-          else delete global[key];
-        }
-      }
+      live.add(tabId);
+      return [{ frameId: 0, documentId: `doc-${tabId}`, result: undefined }];
     },
     async unregisterContentScripts(filter?: { ids?: string[] }) {
       calls.push(`unregister:${filter?.ids?.join(',') ?? '*'}`);
@@ -127,6 +109,15 @@ export function installFakeExtensionApis(): FakeExtensionApis {
     },
   };
 
+  const tabs = fb.tabs as Record<string, unknown>;
+  const originalSendMessage = tabs.sendMessage;
+  tabs.sendMessage = async (tabId: number, message: unknown) => {
+    calls.push(`ping:${tabId}`);
+    const ping = typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'forum/ping';
+    if (ping && live.has(tabId)) return true;
+    throw new Error('Could not establish connection. Receiving end does not exist.');
+  };
+
   fb.permissions = permissions;
   fb.scripting = scripting;
 
@@ -134,7 +125,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
     granted,
     scripts,
     calls,
-    worlds,
+    live,
     unreachable,
     grant(pattern) {
       if (granted.has(pattern)) return;
@@ -147,6 +138,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
     restore() {
       fb.permissions = original.permissions;
       fb.scripting = original.scripting;
+      tabs.sendMessage = originalSendMessage;
     },
   };
 }
