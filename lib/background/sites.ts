@@ -119,8 +119,9 @@ async function applyRegistrations(db: KehilaDb): Promise<void> {
  * about one restart in twelve, with the registration present and the page loaded. So when the
  * worker starts (with the browser, after an update, or woken later) the open tabs of tracked
  * sites are asked, a few times over its first half minute, whether a forum script answers
- * there, and given it if not. Sweeps rather than a tabs.onUpdated listener: a listener registered when the
- * worker starts would wake it for every page the user opens anywhere, for good.
+ * there, and given it if not. Sweeps rather than a tabs.onUpdated listener: a listener
+ * registered when the worker starts would wake it for every page the user opens anywhere, for
+ * good.
  */
 export const REVIVE_SWEEPS_MS = [0, 2_000, 5_000, 15_000, 30_000] as const;
 
@@ -143,6 +144,7 @@ interface TabLike {
   id?: number;
   url?: string;
   status?: string;
+  discarded?: boolean;
 }
 
 /**
@@ -151,8 +153,9 @@ interface TabLike {
  */
 export async function ensureForumScript(db: KehilaDb, tab: TabLike): Promise<boolean> {
   // The URL is visible only for sites Kehila holds a permission for. A loading tab is left to
-  // its registered script, which runs when the page is idle; a later sweep asks again.
-  if (tab.id === undefined || !tab.url || tab.status === 'loading') return false;
+  // its registered script, which runs when the page is idle (a later sweep asks again); a
+  // discarded tab has no page to give it to.
+  if (tab.id === undefined || !tab.url || tab.status === 'loading' || tab.discarded) return false;
   let url: URL;
   try {
     url = new URL(tab.url);
