@@ -68,6 +68,20 @@ export function facebookUrl(href: string | null | undefined, base: URL): Readonl
   return readLink(href, base)?.url;
 }
 
+/**
+ * A reading of a link (the post or comment it names), made once per parsed link: several
+ * readers of one item ask it of the same links. Its value is shared: never to be changed.
+ */
+function perLink<V>(read: (link: Link) => V | undefined): (link: Link | undefined) => V | undefined {
+  const memo = new WeakMap<Link, V | null>();
+  return (link) => {
+    if (!link) return undefined;
+    let value = memo.get(link);
+    if (value === undefined) memo.set(link, (value = read(link) ?? null));
+    return value ?? undefined;
+  };
+}
+
 function pathSegments(url: URL): string[] {
   return url.pathname.split('/').filter(Boolean).map((segment) => {
     if (!segment.includes('%')) return segment;
@@ -130,15 +144,10 @@ export type PostRef = Readonly<{ id: string; strength: PostIdStrength }>;
  * a post's photos, `set=gm.<id>` / `pcb.<id>` ('media', a weaker hint).
  */
 export function postIdFromHref(href: string | null | undefined, base: URL): PostRef | undefined {
-  const link = readLink(href, base);
-  if (!link) return undefined;
-  let ref = postRefs.get(link);
-  if (ref === undefined) postRefs.set(link, (ref = readPostRef(link) ?? null));
-  return ref ?? undefined;
+  return postOfLink(readLink(href, base));
 }
 
-/** What an href names is asked by several readers of one item (its permalinks, its comment link): read once per link. */
-const postRefs = new WeakMap<Link, PostRef | null>();
+const postOfLink = perLink(readPostRef);
 
 function readPostRef({ url, parts }: Link): PostRef | undefined {
   const accept = (id: string | null | undefined, strength: PostIdStrength) =>
@@ -183,21 +192,18 @@ export interface CommentRef {
  * `comment:<post id>_<comment id>`; both give the same numbers.
  */
 export function commentFromHref(href: string | null | undefined, base: URL): CommentRef | undefined {
-  const link = readLink(href, base);
-  if (!link) return undefined;
-  let ref = commentRefs.get(link);
-  if (ref === undefined) commentRefs.set(link, (ref = readCommentRef(link, href, base) ?? null));
-  return ref ?? undefined;
+  return commentOfLink(readLink(href, base));
 }
 
-const commentRefs = new WeakMap<Link, CommentRef | null>();
+const commentOfLink = perLink(readCommentRef);
 
-function readCommentRef({ url }: Link, href: string | null | undefined, base: URL): CommentRef | undefined {
+function readCommentRef(link: Link): CommentRef | undefined {
+  const { url } = link;
   if (!url.search.includes('comment_id')) return undefined;
   const comment = decodeCommentParam(url.searchParams.get('comment_id'));
   if (!comment) return undefined;
   const reply = decodeCommentParam(url.searchParams.get('reply_comment_id'));
-  const postId = comment.postId ?? reply?.postId ?? postIdFromHref(href, base)?.id;
+  const postId = comment.postId ?? reply?.postId ?? postOfLink(link)?.id;
   return { postId, commentId: comment.commentId, replyId: reply?.commentId };
 }
 

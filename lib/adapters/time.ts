@@ -64,24 +64,18 @@ function unitOf(word: string): Unit | undefined {
  */
 export function parseRelativeTime(text: string, now: Date): string | null {
   const at = now.getTime();
-  if (at !== resolvedAt) {
-    resolved.clear();
-    resolvedAt = at;
-  }
-  let iso = resolved.get(text);
-  if (iso === undefined) {
-    const duration = relativeDuration(text);
-    iso = duration ? sub(now, duration).toISOString() : null;
-    if (resolved.size >= 4000) resolved.clear();
-    resolved.set(text, iso);
-  }
-  return iso;
+  if (resolver?.at !== at) resolver = { at, resolve: stringMemo((key) => resolveAgainst(key, new Date(at))) };
+  return resolver.resolve(text);
+}
+
+function resolveAgainst(text: string, now: Date): string | null {
+  const duration = relativeDuration(text);
+  return duration ? sub(now, duration).toISOString() : null;
 }
 
 // A page resolves its few dozen distinct times ("3m", "2h") against one observation time,
 // hundreds of times over: each once, until another observation time comes.
-let resolvedAt = Number.NaN;
-const resolved = new Map<string, string | null>();
+let resolver: { at: number; resolve: (text: string) => string | null } | undefined;
 
 /** Does the text state a relative time we understand ("4d", "3 yr. ago")? No date maths. */
 export function isRelativeTime(text: string): boolean {
