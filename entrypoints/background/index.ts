@@ -3,7 +3,7 @@ import { getDb } from '@/lib/db/db';
 import { ObservationJournal } from '@/lib/db/journal';
 import { installRowCache } from '@/lib/db/row-cache';
 import { routeMessage } from '@/lib/messages/router';
-import { onPermissionsAdded, onPermissionsRemoved, reviveForumTabs, reviveForumTabsSoon, syncRegistrations } from '@/lib/background/sites';
+import { onPermissionsAdded, onPermissionsRemoved, reviveForumTabsSoon, syncRegistrations } from '@/lib/background/sites';
 import { broadcast, createHandlers } from './handlers';
 
 // main stays synchronous and only adds listeners, so an event that wakes the service worker
@@ -21,15 +21,11 @@ export default defineBackground(() => {
     return true;
   });
 
-  // Registrations are made to match the tracked sites, then open tabs of those sites that
-  // missed the script (a page loaded before the browser had read them back) are given it.
-  const resync = () =>
-    void syncRegistrations(db)
-      .then(() => reviveForumTabs(db))
-      .catch((error) => console.error('Kehila: could not sync site registrations', error));
+  const resync = () => void syncRegistrations(db).catch((error) => console.error('Kehila: could not sync site registrations', error));
   browser.runtime.onInstalled.addListener(resync);
   browser.runtime.onStartup.addListener(resync);
-  // Open forum tabs that missed the script get it, whatever started the worker.
+  // Open forum tabs that missed the script (a page loaded before a restarting browser had read
+  // the registrations back, or open across an update) get it, whatever started the worker.
   reviveForumTabsSoon(db);
   browser.permissions.onAdded.addListener(({ origins }) => void onPermissionsAdded(db, origins).catch(console.error));
   browser.permissions.onRemoved.addListener(({ origins }) => void onPermissionsRemoved(db, origins).catch(console.error));

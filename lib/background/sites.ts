@@ -127,9 +127,17 @@ export const REVIVE_SWEEPS_MS = [0, 2_000, 5_000, 15_000, 30_000] as const;
 
 /** Sweep the open tabs at each delay (see REVIVE_SWEEPS_MS); returns a function that cancels the rest. */
 export function reviveForumTabsSoon(db: KehilaDb, delays: readonly number[] = REVIVE_SWEEPS_MS): () => void {
-  const timers = delays.map((ms) =>
-    setTimeout(() => void reviveForumTabs(db).catch((error) => console.error('Kehila: could not check open forum tabs', error)), ms),
-  );
+  // A sweep still asking its tabs when the next is due is left to finish: two at once could
+  // both find a tab without the script and give it twice.
+  let sweeping = false;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = true;
+    reviveForumTabs(db)
+      .catch((error) => console.error('Kehila: could not check open forum tabs', error))
+      .finally(() => (sweeping = false));
+  };
+  const timers = delays.map((ms) => setTimeout(sweep, ms));
   return () => timers.forEach(clearTimeout);
 }
 

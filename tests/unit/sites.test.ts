@@ -202,6 +202,16 @@ describe('forum tabs that missed the script (a page loaded before a restarted br
     expect(api.calls.filter((call) => /:9[89]$/.test(call))).toEqual([]);
   });
 
+  it('lets a sweep finish before the next starts, so a tab is never given the script twice', async () => {
+    const [tab] = await openTabs([`${FORUM}/t/1`]);
+    api.injectDelayMs = 80; // the first sweep is still injecting when the next two are due
+    reviveForumTabsSoon(db, [0, 20, 40]);
+
+    await expect.poll(injected).toEqual([tab]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(injected()).toEqual([tab]);
+  });
+
   it('sweeps again after the worker starts, catching a tab that loads meanwhile, until cancelled', async () => {
     const [restored] = await openTabs([`${FORUM}/t/1`]);
     const cancel = reviveForumTabsSoon(db, [0, 150, 60_000]);

@@ -32,6 +32,8 @@ export interface FakeExtensionApis {
   live: Set<number>;
   /** Tabs executeScript cannot reach. */
   unreachable: Set<number>;
+  /** How long an injection takes (0: at once), for calls that overlap. */
+  injectDelayMs: number;
   /** Grant or revoke as the browser's own settings page would, firing the events. */
   grant(pattern: string): void;
   revoke(pattern: string): void;
@@ -97,6 +99,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
       const { tabId } = injection.target;
       calls.push(`inject:${tabId}`);
       if (unreachable.has(tabId)) throw new Error(`Cannot access contents of the page (tab ${tabId})`);
+      if (api.injectDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, api.injectDelayMs));
       live.add(tabId);
       return [{ frameId: 0, documentId: `doc-${tabId}`, result: undefined }];
     },
@@ -121,12 +124,13 @@ export function installFakeExtensionApis(): FakeExtensionApis {
   fb.permissions = permissions;
   fb.scripting = scripting;
 
-  return {
+  const api: FakeExtensionApis = {
     granted,
     scripts,
     calls,
     live,
     unreachable,
+    injectDelayMs: 0,
     grant(pattern) {
       if (granted.has(pattern)) return;
       granted.add(pattern);
@@ -141,4 +145,5 @@ export function installFakeExtensionApis(): FakeExtensionApis {
       tabs.sendMessage = originalSendMessage;
     },
   };
+  return api;
 }
