@@ -2,7 +2,7 @@ import type { MemberSummary } from '@/lib/messages/schema';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 import type { KehilaDb } from './db';
 import { membershipId } from './keys';
-import { currentNoteCounts, readThrough, summaryOf, type PendingRows } from './members';
+import { currentNoteCounts, presenceIn, readThrough, summaryOf, type PendingRows } from './members';
 import type { Community, Member, Membership, Post } from './types';
 
 export const DEFAULT_RESPONSE_TARGET_HOURS = 24;
@@ -29,24 +29,25 @@ export interface IngestReads {
   /** The stored post for each post of the batch, in batch order (undefined: never seen). */
   posts: readonly (Post | undefined)[];
   community: Community | undefined;
-  /** By member id; only members that exist. */
+  /** By member id; only members that exist (each carries its presence in every community). */
   members: ReadonlyMap<string, Member>;
-  /** By member id, in this community; only memberships that exist. */
-  memberships: ReadonlyMap<string, Membership>;
 }
 
 /** What one ingest writes, and what it answers with. */
 export interface IngestPlan {
   community: Community;
-  /** Members and memberships that changed (new ones included). */
+  /**
+   * Members and memberships that changed (new ones included). A changed membership's member is
+   * among the members: its row carries the same figures (Member.presence).
+   */
   members: Member[];
   memberships: Membership[];
   /** Post rows to write: new, edited, or seen again after SEEN_RESOLUTION_MS. */
   posts: Post[];
   added: number;
   updated: number;
-  /** The batch's authors after this ingest, in first-seen order, with their membership here. */
-  authors: { member: Member; membership: Membership | undefined }[];
+  /** The batch's authors after this ingest, in first-seen order. */
+  authors: Member[];
 }
 
 /**
@@ -92,8 +93,8 @@ export interface PendingIngestRows extends PendingRows {
 
 /**
  * What an ingest reads before it decides: the stored (or pending) rows the batch touches, and
- * the note counts its answer shows. Call inside a transaction over communities, members,
- * memberships, posts and notes.
+ * the note counts its answer shows. Call inside a transaction over communities, members, posts
+ * and notes.
  */
 export async function readForIngest(
   db: KehilaDb,
@@ -103,14 +104,13 @@ export async function readForIngest(
   pending?: PendingIngestRows,
 ): Promise<{ reads: IngestReads; noteCounts: Map<string, number> }> {
   const memberIds = [...new Set(batch.map((post) => post.author.id))];
-  const [posts, [community], members, memberships] = await Promise.all([
+  const [posts, [community], members] = await Promise.all([
     readThrough({ bulkGet: (ids) => storedPosts(db, ids) }, batch.map((post) => post.id), pending?.posts),
     readThrough(db.communities, [observed.id], pending?.communities),
     readThrough(db.members, memberIds, pending?.members),
-    readThrough(db.memberships, memberIds.map((memberId) => membershipId(observed.id, memberId)), pending?.memberships),
   ]);
   const noteCounts = await currentNoteCounts(db, members, now);
-  return { reads: { posts, community, members: byId(members), memberships: byMember(memberships) }, noteCounts };
+  return { reads: { posts, community, members: byId(members) }, noteCounts };
 }
 
 /**
@@ -145,7 +145,7 @@ export function resultOf(plan: IngestPlan, communityId: string, noteCounts: Read
   return {
     added: plan.added,
     updated: plan.updated,
-    summaries: plan.authors.map(({ member, membership }) => summaryOf(member, membership, communityId, noteCounts.get(member.id))),
+    summaries: plan.authors.map((member) => summaryOf(member, communityId, noteCounts.get(member.id))),
   };
 }
 
@@ -153,14 +153,10 @@ function byId<T extends { id: string }>(rows: readonly (T | undefined)[]): Map<s
   return new Map(rows.flatMap((row) => (row ? [[row.id, row] as const] : [])));
 }
 
-function byMember(rows: readonly (Membership | undefined)[]): Map<string, Membership> {
-  return new Map(rows.flatMap((row) => (row ? [[row.memberId, row] as const] : [])));
-}
-
 /**
  * Decide what an ingest writes, from the rows it read: a pure function of (reads, batch, now),
  * so the journal can replay an observation later and reach the same rows. It does not change
- * the rows it was given (members and memberships are copied before they move).
+ * the rows it was given (members are copied before they move).
  */
 export function planIngest(observed: ObservedCommunity, batch: readonly ObservedPost[], reads: IngestReads, now: number): IngestPlan {
   // A post belongs to the community it was first seen in. One seen again under another
@@ -186,12 +182,13 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
     }
     return member;
   };
-  const membershipOf = (memberId: string): Membership => {
-    let membership = memberships.get(memberId);
+  const membershipOf = (member: Member): Membership => {
+    let membership = memberships.get(member.id);
     if (!membership) {
-      const stored = reads.memberships.get(memberId);
-      membership = stored ? { ...stored } : { id: membershipId(observed.id, memberId), communityId: observed.id, memberId, firstSeenAt: now, lastSeenAt: now, postCount: 0 };
-      memberships.set(memberId, membership);
+      const stored = presenceIn(member, observed.id);
+      const presence = stored ?? { firstSeenAt: now, lastSeenAt: now, postCount: 0 };
+      membership = { id: membershipId(observed.id, member.id), communityId: observed.id, memberId: member.id, ...presence };
+      memberships.set(member.id, membership);
       if (!stored) {
         newMemberships += 1;
         changedMemberships.add(membership);
@@ -217,7 +214,7 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
       changedMembers.add(member);
     }
 
-    const membership = membershipOf(author.id);
+    const membership = membershipOf(member);
     if (now - membership.lastSeenAt >= SEEN_RESOLUTION_MS) {
       membership.lastSeenAt = now;
       changedMemberships.add(membership);
@@ -248,6 +245,13 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
     if (!previous || now - previous.observedAt >= SEEN_RESOLUTION_MS || !samePost(previous, row)) rows.push(row);
   }
 
+  // The member row carries what its membership row says (a new object: the stored row is not changed).
+  for (const { memberId, firstSeenAt, lastSeenAt, postCount } of changedMemberships) {
+    const member = members.get(memberId)!;
+    member.presence = { ...member.presence, [observed.id]: { firstSeenAt, lastSeenAt, postCount } };
+    changedMembers.add(member);
+  }
+
   const base: Community = reads.community ?? newCommunity(observed, now);
   const community: Community = {
     ...base,
@@ -260,10 +264,7 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
   // Every author of the batch, also one whose posts all belong to another community (the
   // badge still shows them, from the stored rows).
   const authorIds = [...new Set(batch.map((post) => post.author.id))];
-  const authors = authorIds.flatMap((memberId) => {
-    const member = members.get(memberId) ?? reads.members.get(memberId);
-    return member ? [{ member, membership: memberships.get(memberId) ?? reads.memberships.get(memberId) }] : [];
-  });
+  const authors = authorIds.flatMap((memberId) => members.get(memberId) ?? reads.members.get(memberId) ?? []);
   return {
     community,
     members: [...changedMembers],
@@ -302,6 +303,7 @@ function newMember(author: ObservedPost['author'], community: ObservedCommunity,
     linkedTo: null,
     noteCount: 0,
     notesExpireAt: null,
+    presence: {},
   };
 }
 

@@ -28,7 +28,7 @@ export const FOLD_AT_TEXT = 4_000_000;
 interface Pending {
   communities: Map<string, Community>;
   members: Map<string, Member>;
-  /** By membership id. */
+  /** By membership id: written by the fold, never read (a member row carries the same figures). */
   memberships: Map<string, Membership>;
   posts: Map<string, Post>;
   /** Length of the pending posts' text. */
@@ -150,7 +150,7 @@ export class ObservationJournal {
   /** The plan for a batch over pending and stored rows, and the note counts its answer shows. */
   private async plan(observed: ObservedCommunity, batch: readonly ObservedPost[], now: number): Promise<{ plan: IngestPlan; noteCounts: Map<string, number> }> {
     const { db } = this;
-    return db.transaction('r', [db.communities, db.members, db.memberships, db.posts, db.notes], async () => {
+    return db.transaction('r', [db.communities, db.members, db.posts, db.notes], async () => {
       const { reads, noteCounts } = await readForIngest(db, observed, batch, now, this.pending);
       return { plan: planIngest(observed, batch, reads, now), noteCounts };
     });

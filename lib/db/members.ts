@@ -1,9 +1,8 @@
 import type { MemberDetail, MemberSummary, NoteView } from '@/lib/messages/schema';
 import type { Role } from '@/lib/model/member';
 import type { KehilaDb } from './db';
-import { membershipId } from './keys';
 import { counterIsStale, isLive, noteCounter } from './note-count';
-import type { Member, Membership, Note } from './types';
+import type { Member, Note, Presence } from './types';
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
@@ -12,15 +11,12 @@ export class NotFoundError extends Error {
 /** Rows written but not yet in the tables (the journal's): they stand in for the stored ones. */
 export interface PendingRows {
   members: ReadonlyMap<string, Member>;
-  /** By membership id. */
-  memberships: ReadonlyMap<string, Membership>;
 }
 
 /**
- * Badge data for these members in one community: two key reads per member however large the
- * database (the member row, which carries its live note count, and the membership row), and
- * one for a member the database has never seen (no member, so no membership to read: a page's
- * newcomers are never the same twice, so no cache holds them). Only a member with a note that
+ * Badge data for these members in one community: one key read per member however large the
+ * database (the member row carries its presence in each community and its live note count), so
+ * a member the database has never seen costs one read too. Only a member with a note that
  * expired since it was counted has its notes read. Rows in `pending` are read from there.
  */
 export async function memberSummaries(
@@ -31,18 +27,16 @@ export async function memberSummaries(
   pending?: PendingRows,
 ): Promise<MemberSummary[]> {
   const ids = [...new Set(memberIds)];
-  return db.transaction('r', [db.members, db.memberships, db.notes], async () => {
+  return db.transaction('r', [db.members, db.notes], async () => {
     const members = (await readThrough(db.members, ids, pending?.members)).filter((member): member is Member => member !== undefined);
-    const [memberships, noteCounts] = await Promise.all([
-      readThrough(
-        db.memberships,
-        members.map((member) => membershipId(communityId, member.id)),
-        pending?.memberships,
-      ),
-      currentNoteCounts(db, members, now),
-    ]);
-    return members.map((member, index) => summaryOf(member, memberships[index], communityId, noteCounts.get(member.id)));
+    const noteCounts = await currentNoteCounts(db, members, now);
+    return members.map((member) => summaryOf(member, communityId, noteCounts.get(member.id)));
   });
+}
+
+/** The member's presence in this community (undefined: never seen there). */
+export function presenceIn(member: Member, communityId: string): Presence | undefined {
+  return Object.hasOwn(member.presence, communityId) ? member.presence[communityId] : undefined;
 }
 
 /** Rows by key: from `pending` where it has them, the rest in one bulk read. */
@@ -54,15 +48,16 @@ export async function readThrough<T>(table: { bulkGet(keys: string[]): Promise<(
   return keys.map((key) => pending.get(key) ?? stored[next++]);
 }
 
-/** What a badge shows for a member in a community, from the rows that hold it (and a recount, if any). */
-export function summaryOf(member: Member, membership: Membership | undefined, communityId: string, noteCount = member.noteCount): MemberSummary {
+/** What a badge shows for a member in a community, from its row (and a recount, if any). */
+export function summaryOf(member: Member, communityId: string, noteCount = member.noteCount): MemberSummary {
+  const presence = presenceIn(member, communityId);
   return {
     memberId: member.id,
     communityId,
     name: member.displayNames[0] ?? member.id,
-    postCount: membership?.postCount ?? 0,
-    firstSeenAt: membership?.firstSeenAt ?? null,
-    lastSeenAt: membership?.lastSeenAt ?? null,
+    postCount: presence?.postCount ?? 0,
+    firstSeenAt: presence?.firstSeenAt ?? null,
+    lastSeenAt: presence?.lastSeenAt ?? null,
     noteCount,
     tags: member.tags,
     role: member.role,
@@ -82,8 +77,8 @@ export async function currentNoteCounts(db: KehilaDb, members: readonly (Member 
 export async function memberDetail(db: KehilaDb, memberId: string, communityId: string | null, now = Date.now()): Promise<MemberDetail> {
   const member = await db.members.get(memberId);
   if (!member) throw new NotFoundError(`No member ${memberId}`);
-  // Without a community, the member's first one; a member with none yet gets zero counts.
-  const scope = communityId ?? (await db.memberships.where('memberId').equals(memberId).first())?.communityId ?? member.platform;
+  // Without a community, the first one the member was seen in; one seen nowhere yet gets zero counts.
+  const scope = communityId ?? Object.keys(member.presence)[0] ?? member.platform;
   const [summary] = await memberSummaries(db, scope, [memberId], now);
   const notes = (await db.notes.where('memberId').equals(memberId).toArray())
     .filter((note) => isLive(note, now))

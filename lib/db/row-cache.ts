@@ -2,9 +2,9 @@ import type Dexie from 'dexie';
 import type { DBCore, DBCoreGetManyRequest, DBCoreGetRequest, DBCoreMutateRequest, DBCoreTable, DBCoreTransaction } from 'dexie';
 
 /**
- * Key reads of `members` and `memberships` answered from memory in the service worker. A badge
- * lookup is about 400 single-key gets, each an IPC in Chromium, and a community's regular posters
- * come back page after page. The cache is sound only because the service worker's Dexie instance
+ * Key reads of `members` answered from memory in the service worker. A badge lookup is a
+ * single-key get per author (200 on a big page), each an IPC in Chromium, and a community's
+ * regular posters come back page after page. The cache is sound only because the service worker's Dexie instance
  * is the database's one writer (DESIGN.md): every write passes through `mutate` below. Extension
  * pages read on their own instances, without it.
  *
@@ -35,7 +35,7 @@ export interface RowCache {
   stats(table?: string): RowCacheStats;
 }
 
-export const ROW_CACHE_TABLES: readonly string[] = ['members', 'memberships'];
+export const ROW_CACHE_TABLES: readonly string[] = ['members'];
 export const ROW_CACHE_MAX_ROWS = 20_000;
 
 /** The raw IndexedDB layer hands IDBTransactions down as its DBCoreTransaction. */
@@ -253,7 +253,7 @@ class RowCacheCore implements RowCache {
 }
 
 /**
- * Cache `members` and `memberships` rows of this database instance. Install before its first
+ * Cache `members` rows of this database instance. Install before its first
  * query (Dexie builds the middleware stack when it opens), and only in the service worker: the
  * cache sees the writes of this instance alone.
  */
@@ -293,7 +293,7 @@ function writtenKeys(req: DBCoreMutateRequest, extractKey: ((value: unknown) => 
 
 /**
  * A copy the caller may mutate. Rows are plain data (types.ts), copied by hand at about a fifth
- * of structuredClone's cost per member row in V8 (0.6 vs 3.5 µs, 400 rows a lookup); anything
+ * of structuredClone's cost per member row in V8 (0.6 vs 3.5 µs, 200 rows a lookup); anything
  * that is not a plain object or array goes through structuredClone.
  */
 function cloneRow<T>(value: T): T {

@@ -1,5 +1,5 @@
 import type { Transaction } from 'dexie';
-import type { Community, Member, Membership, Note, Post } from './types';
+import type { Community, Member, Membership, Note, Post, Presence } from './types';
 import { membershipId } from './keys';
 import { noteCounter } from './note-count';
 
@@ -37,6 +37,8 @@ const V3 = {
   memberships: 'id, memberId, [communityId+lastSeenAt]',
 };
 
+const V4 = { ...V3, journal: '++seq' };
+
 /**
  * Every schema the extension has shipped, oldest first. Add a version, never edit one that
  * shipped; each new version comes with a case in tests/unit/db-migrations.test.ts.
@@ -64,7 +66,16 @@ export const SCHEMA_VERSIONS: readonly SchemaVersion[] = [
     // v4: the observation journal (journal.ts). A page's batch is stored as a few unindexed
     // rows and answered at once; the indexed tables receive it when the journal is folded.
     version: 4,
-    stores: { ...V3, journal: '++seq' },
+    stores: V4,
+  },
+  {
+    // v5: each member row carries its presence in every community (Member.presence, the figures
+    // of its membership rows), so a badge is one key read per member, not two: measured on a
+    // million posts, a first lookup of 200 authors read 375 rows from IndexedDB at ~80 µs each.
+    // No index changes.
+    version: 5,
+    stores: V4,
+    upgrade: copyPresenceToMembers,
   },
 ];
 
@@ -141,5 +152,24 @@ async function countMemberNotes(tx: Transaction): Promise<void> {
     .toCollection()
     .modify((member) => {
       Object.assign(member, noteCounter(notesByMember.get(member.id) ?? [], now));
+    });
+}
+
+/** v4 → v5: copy every membership row's figures into its member row's `presence`. */
+async function copyPresenceToMembers(tx: Transaction): Promise<void> {
+  const byMember = new Map<string, Record<string, Presence>>();
+  await tx
+    .table<Membership>('memberships')
+    .toCollection()
+    .each(({ communityId, memberId, firstSeenAt, lastSeenAt, postCount }) => {
+      let presence = byMember.get(memberId);
+      if (!presence) byMember.set(memberId, (presence = {}));
+      presence[communityId] = { firstSeenAt, lastSeenAt, postCount };
+    });
+  await tx
+    .table<Member>('members')
+    .toCollection()
+    .modify((member) => {
+      member.presence = byMember.get(member.id) ?? {};
     });
 }

@@ -36,17 +36,29 @@ export interface Member {
   noteCount: number;
   /** The earliest expiry among those notes: from then on the count is recounted from the notes. */
   notesExpireAt: number | null;
+  /**
+   * By community id: the member's presence there, the same figures as its Membership row (ingest
+   * writes both, in one transaction). A badge reads them here, so it costs one key read.
+   */
+  presence: Record<string, Presence>;
 }
 
-/** A member's presence in one community: what the badge shows, kept by ingest. */
-export interface Membership {
+/** How long, and how much, a member has been seen in one community. */
+export interface Presence {
+  firstSeenAt: number;
+  lastSeenAt: number;
+  postCount: number;
+}
+
+/**
+ * A member's presence in one community, one row each, for the queries that go by community
+ * (the members of a community by when they were last seen). Kept by ingest with Member.presence.
+ */
+export interface Membership extends Presence {
   /** `<communityId>|<memberId>` */
   id: string;
   communityId: string;
   memberId: string;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  postCount: number;
 }
 
 export interface Post {

@@ -341,6 +341,13 @@ export async function seedInWorker(config: SeedConfig): Promise<SeedReport> {
   const tags = ['customer', 'vip', 'beta-tester', 'partner', 'investor', 'churn-risk', 'press', 'לקוח'];
   const roles = ['member', 'member', 'member', 'member', 'customer', 'employee', 'partner', 'investor', 'team'];
   const names = ['Dana Levi', 'Mark Thompson', 'Priya Raman', 'Noa Mizrahi', 'عمر حداد', 'יוסי כהן', 'Yael Bar', 'Lior Katz', 'Sam Rivera', 'Maya Cohen'];
+  // Each member row carries its memberships' figures, by community (Member.presence).
+  const presenceOf = new Map<string, Record<string, { firstSeenAt: number; lastSeenAt: number; postCount: number }>>();
+  for (const { communityId, memberId, firstSeenAt, lastSeenAt, postCount } of memberships.values()) {
+    let presence = presenceOf.get(memberId);
+    if (!presence) presenceOf.set(memberId, (presence = {}));
+    presence[communityId] = { firstSeenAt, lastSeenAt, postCount };
+  }
   const members: object[] = [];
   for (let index = 0; index < config.members; index += 1) {
     const home = communities[index % count]!;
@@ -358,6 +365,7 @@ export async function seedInWorker(config: SeedConfig): Promise<SeedReport> {
       role: random() < 0.05 ? roles[int(0, roles.length - 1)] : 'member',
       linkedTo: null,
       ...(memberNotes.get(index) ?? { noteCount: 0, notesExpireAt: null }),
+      presence: presenceOf.get(memberIdOf(index)) ?? {},
     });
   }
   await writeAll('members', members);

@@ -15,10 +15,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { KehilaDb } from '@/lib/db/db';
 import { ingestObservation } from '@/lib/db/ingest';
+import { memberSummaries } from '@/lib/db/members';
 import { membershipId } from '@/lib/db/keys';
 import { noteCounter } from '@/lib/db/note-count';
 import { SCHEMA_VERSIONS } from '@/lib/db/schema';
-import type { Alert, Community, Interaction, Member, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
+import type { Alert, Community, Interaction, JournalEntry, Member, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
 import { dumpDb } from './helpers/db';
 
 /** A row as stored: any object (the row interfaces have no index signature). */
@@ -35,8 +36,8 @@ interface VersionCase {
 }
 
 const DAY = 86_400_000;
-/** A member row as v1 and v2 wrote it: before the note counter. */
-type MemberV1 = Omit<Member, 'noteCount' | 'notesExpireAt'>;
+/** A member row as v1 and v2 wrote it: before the note counter (and presence). */
+type MemberV1 = Omit<Member, 'noteCount' | 'notesExpireAt' | 'presence'>;
 const T0 = Date.parse('2025-06-01T00:00:00Z');
 
 const FORUM = 'discourse:forum.example.org';
@@ -305,6 +306,57 @@ async function expectV4Journal(db: KehilaDb): Promise<void> {
   expect(await db.journal.count()).toBe(0);
 }
 
+// ---------------------------------------------------------------------------------------------
+// v4: the observation journal; a member's presence in each community lived in memberships only.
+
+function seedV4(): Seed {
+  const v3 = seedV3();
+  const post = (v3.posts as Post[])[0]!;
+  // A batch answered but not yet folded when the upgrade runs: the worker replays it afterwards.
+  const entry: JournalEntry = {
+    seq: 1,
+    at: T0 + 10 * DAY,
+    community: { id: SUB, platform: 'reddit', name: 'r/kehila', url: 'https://old.reddit.com/r/kehila/' },
+    posts: [
+      {
+        id: `${SUB}:post-journal`,
+        communityId: SUB,
+        threadId: post.threadId,
+        parentId: null,
+        kind: 'comment',
+        author: { id: 'reddit:zoe', name: 'zoe', profileUrl: null, isWeak: false },
+        publishedAt: null,
+        url: null,
+        text: 'answered before the upgrade',
+      },
+    ],
+  };
+  return { ...v3, journal: [entry] };
+}
+
+/** v4 → v5: each member row carries the figures of its membership rows, by community. */
+async function expectV5Presence(db: KehilaDb): Promise<void> {
+  const memberships = await db.memberships.toArray();
+  for (const member of await db.members.toArray()) {
+    const expected = Object.fromEntries(
+      memberships.filter((row) => row.memberId === member.id).map((row) => [row.communityId, { firstSeenAt: row.firstSeenAt, lastSeenAt: row.lastSeenAt, postCount: row.postCount }]),
+    );
+    expect({ id: member.id, presence: member.presence }).toEqual({ id: member.id, presence: expected });
+  }
+  // Spelled out for the seed: ann posted three times in the forum; zoe in two communities; the
+  // lurker (notes only) in none.
+  const ann = (await db.members.get(`${FORUM}:ann`))!.presence;
+  expect(Object.keys(ann)).toEqual([FORUM]);
+  expect(ann[FORUM]).toMatchObject({ lastSeenAt: T0 + 5 * DAY, postCount: 3 });
+  expect(Object.keys((await db.members.get('reddit:zoe'))!.presence).sort()).toEqual([GROUP, SUB].sort());
+  expect((await db.members.get(`${QUIET}:lurker`))!.presence).toEqual({});
+  // A badge now reads the member row alone, and says what the membership row says.
+  const [zoe] = await memberSummaries(db, SUB, ['reddit:zoe']);
+  const { firstSeenAt, lastSeenAt, postCount } = (await db.memberships.get(membershipId(SUB, 'reddit:zoe')))!;
+  expect(postCount).toBe(2);
+  expect(zoe).toMatchObject({ postCount, firstSeenAt, lastSeenAt });
+}
+
 /** Every version but the current one, by version number. */
 const CASES: Record<number, VersionCase> = {
   1: {
@@ -313,6 +365,7 @@ const CASES: Record<number, VersionCase> = {
       await expectV2Backfill(db, seed);
       await expectV3NoteCounters(db, seed);
       await expectV4Journal(db);
+      await expectV5Presence(db);
     },
   },
   2: {
@@ -320,9 +373,17 @@ const CASES: Record<number, VersionCase> = {
     expectDerived: async (db, seed) => {
       await expectV3NoteCounters(db, seed);
       await expectV4Journal(db);
+      await expectV5Presence(db);
     },
   },
-  3: { seed: seedV3, expectDerived: expectV4Journal },
+  3: {
+    seed: seedV3,
+    expectDerived: async (db) => {
+      await expectV4Journal(db);
+      await expectV5Presence(db);
+    },
+  },
+  4: { seed: seedV4, expectDerived: expectV5Presence },
 };
 
 // ---------------------------------------------------------------------------------------------

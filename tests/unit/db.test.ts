@@ -33,6 +33,16 @@ afterEach(() => {
 const ann = memberKey('ann');
 const bob = memberKey('bob');
 
+/** Every member row's presence says what its membership rows say, community by community. */
+async function expectPresenceAsMemberships(): Promise<void> {
+  const memberships = await db.memberships.toArray();
+  for (const member of await db.members.toArray()) {
+    const rows = memberships.filter((row) => row.memberId === member.id);
+    const expected = Object.fromEntries(rows.map(({ communityId, firstSeenAt, lastSeenAt, postCount }) => [communityId, { firstSeenAt, lastSeenAt, postCount }]));
+    expect({ member: member.id, presence: member.presence }).toEqual({ member: member.id, presence: expected });
+  }
+}
+
 describe('ingestObservation', () => {
   it('creates the community, its members, their memberships and the posts', async () => {
     const result = await ingestObservation(
@@ -82,6 +92,8 @@ describe('ingestObservation', () => {
       linkedTo: null,
       noteCount: 0,
       notesExpireAt: null,
+      // The same figures as the membership row below: a badge reads them from here.
+      presence: { [COMMUNITY.id]: { firstSeenAt: T0, lastSeenAt: T0, postCount: 2 } },
     });
     expect(await db.memberships.orderBy('id').toArray()).toEqual([
       { id: membershipId(COMMUNITY.id, ann), communityId: COMMUNITY.id, memberId: ann, firstSeenAt: T0, lastSeenAt: T0, postCount: 2 },
@@ -180,12 +192,14 @@ describe('ingestObservation', () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p3', 'ann', { author: { name: 'Ann B.' } })], soon);
     expect(await db.members.get(ann)).toMatchObject({ displayNames: ['Ann B.', 'ann'], lastSeenAt: T0 });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, lastSeenAt: T0 });
+    await expectPresenceAsMemberships();
 
     // Later than the resolution, last-seen and observed times move.
     await ingestObservation(db, COMMUNITY, [observedPost('p2', 'bob')], T0 + SEEN_RESOLUTION_MS);
     expect(await db.posts.get(`${COMMUNITY.id}:p2`)).toMatchObject({ observedAt: T0 + SEEN_RESOLUTION_MS, firstObservedAt: T0 });
     expect(await db.members.get(bob)).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, bob))).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS, postCount: 1 });
+    await expectPresenceAsMemberships();
   });
 
   it('answers with note counts and tags as the badge shows them', async () => {
@@ -207,6 +221,7 @@ describe('ingestObservation', () => {
     expect(result).toMatchObject({ added: 1, updated: 1 });
     expect(await db.communities.get(COMMUNITY.id)).toMatchObject({ memberCount: 1, postCount: 2 });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, firstSeenAt: T0, lastSeenAt: T0 + HOUR });
+    await expectPresenceAsMemberships();
   });
 
   it('gives a member seen in a second community a second membership, and leaves the first community alone', async () => {
@@ -219,6 +234,8 @@ describe('ingestObservation', () => {
     expect(await db.memberships.where('memberId').equals(ann).count()).toBe(2);
     expect(await db.communities.get(OTHER_COMMUNITY.id)).toMatchObject({ memberCount: 1, postCount: 1 });
     expect(await db.communities.get(COMMUNITY.id)).toEqual(firstCommunity);
+    expect(Object.keys((await db.members.get(ann))!.presence)).toEqual([COMMUNITY.id, OTHER_COMMUNITY.id]);
+    await expectPresenceAsMemberships();
   });
 
   it('stores a post that appears twice in one batch once, with the last reading', async () => {
