@@ -1,4 +1,4 @@
-import type { Transaction } from 'dexie';
+import type { Table, Transaction } from 'dexie';
 import type { Community, Member, Membership, Note, Post, Presence } from './types';
 import { membershipId } from './keys';
 import { noteCounter } from './note-count';
@@ -155,21 +155,39 @@ async function countMemberNotes(tx: Transaction): Promise<void> {
     });
 }
 
-/** v4 → v5: copy every membership row's figures into its member row's `presence`. */
+/**
+ * v4 → v5: copy every membership row's figures into its member row's `presence`. Rows are read
+ * and written a chunk at a time in key order (one getAll and one bulkPut per chunk), not through
+ * a cursor. Measured in Chromium on a database of 100,000 members, 112,000 memberships and
+ * 300,000 posts: the first message after the update waited 24 s for the upgrade (29 s with
+ * `modify()`), nearly all of it IndexedDB writing the member rows and their indexes; a manager
+ * with 10,000 members waits a few seconds, once. Messages wait for it; none is lost.
+ */
 async function copyPresenceToMembers(tx: Transaction): Promise<void> {
   const byMember = new Map<string, Record<string, Presence>>();
-  await tx
-    .table<Membership>('memberships')
-    .toCollection()
-    .each(({ communityId, memberId, firstSeenAt, lastSeenAt, postCount }) => {
+  await inChunks(tx.table<Membership, string>('memberships'), (rows) => {
+    for (const { communityId, memberId, firstSeenAt, lastSeenAt, postCount } of rows) {
       let presence = byMember.get(memberId);
       if (!presence) byMember.set(memberId, (presence = {}));
       presence[communityId] = { firstSeenAt, lastSeenAt, postCount };
-    });
-  await tx
-    .table<Member>('members')
-    .toCollection()
-    .modify((member) => {
-      member.presence = byMember.get(member.id) ?? {};
-    });
+    }
+  });
+  const members = tx.table<Member, string>('members');
+  await inChunks(members, async (rows) => {
+    for (const member of rows) member.presence = byMember.get(member.id) ?? {};
+    await members.bulkPut(rows);
+  });
+}
+
+/** Rows read and written per step of an upgrade that rewrites a table. */
+const UPGRADE_CHUNK = 5_000;
+
+/** Every row of a table keyed by `id`, `size` at a time in key order (exported for its test). */
+export async function inChunks<T extends { id: string }>(table: Table<T, string>, each: (rows: T[]) => void | Promise<void>, size = UPGRADE_CHUNK): Promise<void> {
+  for (let after: string | undefined; ; ) {
+    const rows = await (after === undefined ? table.toCollection() : table.where(':id').above(after)).limit(size).toArray();
+    if (rows.length) await each(rows);
+    if (rows.length < size) return;
+    after = rows.at(-1)!.id;
+  }
 }

@@ -18,8 +18,8 @@ import { ingestObservation } from '@/lib/db/ingest';
 import { memberSummaries } from '@/lib/db/members';
 import { membershipId } from '@/lib/db/keys';
 import { noteCounter } from '@/lib/db/note-count';
-import { SCHEMA_VERSIONS } from '@/lib/db/schema';
-import type { Alert, Community, Interaction, JournalEntry, Member, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
+import { inChunks, SCHEMA_VERSIONS } from '@/lib/db/schema';
+import type { Alert, Community, Interaction, JournalEntry, Member, Membership, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
 import { dumpDb } from './helpers/db';
 
 /** A row as stored: any object (the row interfaces have no index signature). */
@@ -509,6 +509,35 @@ describe.each(OLDER.map((version, index) => ({ version: version.version, index }
 
     const after = (await db.communities.get(before.id))!;
     expect({ memberCount: after.memberCount, postCount: after.postCount }).toEqual({ memberCount: before.memberCount, postCount: before.postCount + 1 });
+  });
+});
+
+describe('inChunks (how upgrades rewrite a whole table)', () => {
+  it('hands every row over once, in key order, a chunk at a time, and sees rows the chunks rewrote', async () => {
+    const db = open(`kehila-chunks-${crypto.randomUUID()}`);
+    await db.open();
+    // As an upgrade sees it: a table by name, rows and keys as stored.
+    const memberships = db.table<Membership, string>('memberships');
+    const ids = ['b', 'a', 'e', 'c', 'g', 'd', 'f'];
+    await memberships.bulkAdd(ids.map((id) => ({ id, communityId: 'c', memberId: id, firstSeenAt: 0, lastSeenAt: 0, postCount: 0 })));
+    const chunks: string[][] = [];
+    await db.transaction('rw', memberships, () =>
+      inChunks(
+        memberships,
+        async (rows) => {
+          chunks.push(rows.map((row) => row.id));
+          await memberships.bulkPut(rows.map((row) => ({ ...row, postCount: 1 })));
+        },
+        3,
+      ),
+    );
+    expect(chunks).toEqual([['a', 'b', 'c'], ['d', 'e', 'f'], ['g']]);
+    expect((await memberships.toArray()).every((row) => row.postCount === 1)).toBe(true);
+
+    // A table whose size is a whole number of chunks ends on an empty read, not a missing row.
+    const exact: string[][] = [];
+    await inChunks(memberships, (rows) => void exact.push(rows.map((row) => row.id)), 7);
+    expect(exact).toEqual([ids.toSorted()]);
   });
 });
 
