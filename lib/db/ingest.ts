@@ -245,7 +245,8 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
     if (!previous || now - previous.observedAt >= SEEN_RESOLUTION_MS || !samePost(previous, row)) rows.push(row);
   }
 
-  // The member row carries what its membership row says (a new object: the stored row is not changed).
+  // The member row carries what its membership row says (in a new object: the stored row
+  // is not changed).
   for (const { memberId, firstSeenAt, lastSeenAt, postCount } of changedMemberships) {
     const member = members.get(memberId)!;
     member.presence = { ...member.presence, [observed.id]: { firstSeenAt, lastSeenAt, postCount } };

@@ -4,9 +4,9 @@ import type { DBCore, DBCoreGetManyRequest, DBCoreGetRequest, DBCoreMutateReques
 /**
  * Key reads of `members` answered from memory in the service worker. A badge lookup is a
  * single-key get per author (200 on a big page), each an IPC in Chromium, and a community's
- * regular posters come back page after page. The cache is sound only because the service worker's Dexie instance
- * is the database's one writer (DESIGN.md): every write passes through `mutate` below. Extension
- * pages read on their own instances, without it.
+ * regular posters come back page after page. The cache is sound only because the service
+ * worker's Dexie instance is the database's one writer (DESIGN.md): every write passes through
+ * `mutate` below. Extension pages read on their own instances, without it.
  *
  * Consistency rests on IndexedDB's transaction ordering: a read-write transaction waits for every
  * earlier-created transaction with an overlapping scope, and a read-only one waits for earlier
@@ -253,9 +253,9 @@ class RowCacheCore implements RowCache {
 }
 
 /**
- * Cache `members` rows of this database instance. Install before its first
- * query (Dexie builds the middleware stack when it opens), and only in the service worker: the
- * cache sees the writes of this instance alone.
+ * Cache `members` rows of this database instance. Install before its first query (Dexie builds
+ * the middleware stack when it opens), and only in the service worker: the cache sees the writes
+ * of this instance alone.
  */
 export function installRowCache(db: Dexie, { tables = ROW_CACHE_TABLES, maxRows = ROW_CACHE_MAX_ROWS }: RowCacheOptions = {}): RowCache {
   if (db.isOpen()) throw new Error(`Expected database ${db.name} not yet open, found it open: install the row cache before its first query`);
