@@ -20,7 +20,7 @@ import { membershipId } from '@/lib/db/keys';
 import { noteCounter } from '@/lib/db/note-count';
 import { inChunks, SCHEMA_VERSIONS } from '@/lib/db/schema';
 import type { Alert, Community, Interaction, JournalEntry, Member, Membership, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
-import { dumpDb } from './helpers/db';
+import { dumpDb, expectPresenceAsMemberships } from './helpers/db';
 
 /** A row as stored: any object (the row interfaces have no index signature). */
 type Row = object;
@@ -336,13 +336,7 @@ function seedV4(): Seed {
 
 /** v4 → v5: each member row carries the figures of its membership rows, by community. */
 async function expectV5Presence(db: KehilaDb): Promise<void> {
-  const memberships = await db.memberships.toArray();
-  for (const member of await db.members.toArray()) {
-    const expected = Object.fromEntries(
-      memberships.filter((row) => row.memberId === member.id).map((row) => [row.communityId, { firstSeenAt: row.firstSeenAt, lastSeenAt: row.lastSeenAt, postCount: row.postCount }]),
-    );
-    expect({ id: member.id, presence: member.presence }).toEqual({ id: member.id, presence: expected });
-  }
+  await expectPresenceAsMemberships(db);
   // Spelled out for the seed: ann posted three times in the forum; zoe in two communities; the
   // lurker (notes only) in none.
   const ann = (await db.members.get(`${FORUM}:ann`))!.presence;

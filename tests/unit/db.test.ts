@@ -7,7 +7,7 @@ import { memberDetail, memberSummaries, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
 import { noteCounter } from '@/lib/db/note-count';
 import type { Note } from '@/lib/db/types';
-import { COMMUNITY, dumpDb, freshDb, memberKey, observedPost, OTHER_COMMUNITY } from './helpers/db';
+import { COMMUNITY, dumpDb, expectPresenceAsMemberships, freshDb, memberKey, observedPost, OTHER_COMMUNITY } from './helpers/db';
 
 const T0 = Date.parse('2026-02-01T10:00:00Z');
 /**
@@ -32,16 +32,6 @@ afterEach(() => {
 
 const ann = memberKey('ann');
 const bob = memberKey('bob');
-
-/** Every member row's presence says what its membership rows say, community by community. */
-async function expectPresenceAsMemberships(): Promise<void> {
-  const memberships = await db.memberships.toArray();
-  for (const member of await db.members.toArray()) {
-    const rows = memberships.filter((row) => row.memberId === member.id);
-    const expected = Object.fromEntries(rows.map(({ communityId, firstSeenAt, lastSeenAt, postCount }) => [communityId, { firstSeenAt, lastSeenAt, postCount }]));
-    expect({ member: member.id, presence: member.presence }).toEqual({ member: member.id, presence: expected });
-  }
-}
 
 describe('ingestObservation', () => {
   it('creates the community, its members, their memberships and the posts', async () => {
@@ -192,14 +182,14 @@ describe('ingestObservation', () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p3', 'ann', { author: { name: 'Ann B.' } })], soon);
     expect(await db.members.get(ann)).toMatchObject({ displayNames: ['Ann B.', 'ann'], lastSeenAt: T0 });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, lastSeenAt: T0 });
-    await expectPresenceAsMemberships();
+    await expectPresenceAsMemberships(db);
 
     // Later than the resolution, last-seen and observed times move.
     await ingestObservation(db, COMMUNITY, [observedPost('p2', 'bob')], T0 + SEEN_RESOLUTION_MS);
     expect(await db.posts.get(`${COMMUNITY.id}:p2`)).toMatchObject({ observedAt: T0 + SEEN_RESOLUTION_MS, firstObservedAt: T0 });
     expect(await db.members.get(bob)).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, bob))).toMatchObject({ lastSeenAt: T0 + SEEN_RESOLUTION_MS, postCount: 1 });
-    await expectPresenceAsMemberships();
+    await expectPresenceAsMemberships(db);
   });
 
   it('answers with note counts and tags as the badge shows them', async () => {
@@ -221,7 +211,7 @@ describe('ingestObservation', () => {
     expect(result).toMatchObject({ added: 1, updated: 1 });
     expect(await db.communities.get(COMMUNITY.id)).toMatchObject({ memberCount: 1, postCount: 2 });
     expect(await db.memberships.get(membershipId(COMMUNITY.id, ann))).toMatchObject({ postCount: 2, firstSeenAt: T0, lastSeenAt: T0 + HOUR });
-    await expectPresenceAsMemberships();
+    await expectPresenceAsMemberships(db);
   });
 
   it('gives a member seen in a second community a second membership, and leaves the first community alone', async () => {
@@ -235,7 +225,7 @@ describe('ingestObservation', () => {
     expect(await db.communities.get(OTHER_COMMUNITY.id)).toMatchObject({ memberCount: 1, postCount: 1 });
     expect(await db.communities.get(COMMUNITY.id)).toEqual(firstCommunity);
     expect(Object.keys((await db.members.get(ann))!.presence)).toEqual([COMMUNITY.id, OTHER_COMMUNITY.id]);
-    await expectPresenceAsMemberships();
+    await expectPresenceAsMemberships(db);
   });
 
   it('stores a post that appears twice in one batch once, with the last reading', async () => {

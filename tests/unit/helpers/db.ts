@@ -3,6 +3,7 @@
  * for "nothing changed" assertions, and small builders for observed pages.
  */
 import type Dexie from 'dexie';
+import { expect } from 'vitest';
 import { KehilaDb } from '@/lib/db/db';
 import type { ObservedCommunity, ObservedPost } from '@/lib/model/observed';
 
@@ -22,6 +23,16 @@ export function freshDb(label = 'test'): KehilaDb {
 export async function dumpDb(db: Dexie): Promise<Record<string, unknown[]>> {
   const entries = await Promise.all(db.tables.map(async (table) => [table.name, await table.toArray()] as const));
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Every member row's presence says what its membership rows say, community by community. */
+export async function expectPresenceAsMemberships(db: KehilaDb): Promise<void> {
+  const memberships = await db.memberships.toArray();
+  for (const member of await db.members.toArray()) {
+    const rows = memberships.filter((row) => row.memberId === member.id);
+    const expected = Object.fromEntries(rows.map(({ communityId, firstSeenAt, lastSeenAt, postCount }) => [communityId, { firstSeenAt, lastSeenAt, postCount }]));
+    expect({ member: member.id, presence: member.presence }).toEqual({ member: member.id, presence: expected });
+  }
 }
 
 export const COMMUNITY: ObservedCommunity = {
