@@ -7,7 +7,7 @@ import { HandledError, toErrorBody, type Handlers } from '@/lib/messages/router'
 import type { Broadcast } from '@/lib/messages/schema';
 import { loadSettings } from '@/lib/settings';
 import { listSites, saveRule, siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
-import { CustomSiteRule } from '@/lib/adapters/custom';
+import { parseCustomSiteRule } from '@/lib/adapters/custom';
 import { originOf } from '@/lib/model/origins';
 
 /** Tell every tab's content script that these members changed, so all badges agree. */
@@ -92,7 +92,7 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
       return { rule: site?.rule ?? null };
     },
     async 'sites/save-rule'({ rule }) {
-      const parsed = CustomSiteRule.safeParse(rule);
+      const parsed = parseCustomSiteRule(rule);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new HandledError('invalid-message', `Invalid rule${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'malformed'}`);

@@ -1,4 +1,4 @@
-import { checkRule, customSiteAdapter, CustomSiteRule } from '@/lib/adapters/custom';
+import { checkRule, customSiteAdapter, parseCustomSiteRule } from '@/lib/adapters/custom';
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
@@ -34,7 +34,7 @@ export default defineContentScript({
     // Everything waits for this answer, so a first message left unanswered (a worker just
     // started with the browser) is asked again soon rather than never.
     const { rule } = await sendWithResend({ type: 'sites/rule', origin: location.origin }, RULE_RESEND_MS).catch(() => ({ rule: null }));
-    const parsed = rule ? CustomSiteRule.safeParse(rule) : undefined;
+    const parsed = rule ? parseCustomSiteRule(rule) : undefined;
     if (parsed?.success) forumAdapters.unshift(customSiteAdapter(parsed.data));
     runAdapters(ctx, forumAdapters);
   },

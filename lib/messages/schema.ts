@@ -61,7 +61,7 @@ export const Request = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sites/list') }),
   z.object({ type: z.literal('status/storage') }),
   z.object({ type: z.literal('sites/rule'), origin }),
-  /** The rule is validated by the handler against CustomSiteRule (lib/adapters/custom.ts). */
+  /** The rule is validated by the handler with parseCustomSiteRule (lib/adapters/custom.ts). */
   z.object({ type: z.literal('sites/save-rule'), rule: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('sites/delete-rule'), origin }),
   z.object({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRule, CustomSiteRule, customSiteAdapter, customSiteRuleSchema, isValidSelector } from '@/lib/adapters/custom';
+import { checkRule, customSiteAdapter, customSiteRuleSchema, isValidSelector, parseCustomSiteRule } from '@/lib/adapters/custom';
 import { extractPage } from '@/lib/adapters/extract';
 import { generic } from '@/lib/adapters/generic';
 import { parsePage } from '@/lib/cli/load-page';
@@ -67,9 +67,9 @@ describe('custom: rule schema', () => {
   it('falls back to a rough syntax check where there is no DOM (background worker)', () => {
     // vitest's node environment has no global document.
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
-    expect(CustomSiteRule.safeParse(goodRule).success).toBe(true);
-    expect(CustomSiteRule.safeParse({ ...goodRule, post: 'div[' }).success).toBe(false);
-    expect(CustomSiteRule.safeParse({ ...goodRule, post: '.x { color: red }' }).success).toBe(false);
+    expect(parseCustomSiteRule(goodRule).success).toBe(true);
+    expect(parseCustomSiteRule({ ...goodRule, post: 'div[' }).success).toBe(false);
+    expect(parseCustomSiteRule({ ...goodRule, post: '.x { color: red }' }).success).toBe(false);
   });
 });
 
