@@ -2,6 +2,7 @@ import { checkRule, customSiteAdapter, parseCustomSiteRule } from '@/lib/adapter
 import { forumAdapters as known } from '@/lib/adapters/forums';
 import type { SiteAdapter } from '@/lib/adapters/types';
 import { runAdapters } from '@/lib/content/runtime';
+import { QUIET_START } from '@/lib/content/site-script';
 import { readBroadcast, sendWithResend } from '@/lib/messages/page-client';
 
 /** A site's rule is one read: an answer later than this was lost, not slow. */
@@ -16,6 +17,7 @@ export default defineContentScript({
   registration: 'runtime',
   matches: [],
   runAt: 'document_idle',
+  ...QUIET_START,
   async main(ctx) {
     // Answered from the start: the background asks whether the script runs here before giving
     // it to a page that lacks it, and the dashboard tries a custom-selector rule on this live
