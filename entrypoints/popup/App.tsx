@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { CommunityTable, type CommunityRow } from '@/components/CommunityTable';
 import { SitePanel, type SitePanelProps } from '@/components/SitePanel';
 import { getDb } from '@/lib/db/db';
+import { readUpgradeProgress, watchUpgradeProgress, type UpgradeProgress } from '@/lib/db/upgrade-progress';
 import { formatRelative, t } from '@/lib/i18n/t';
 import { send } from '@/lib/messages/client';
 import type { ResponseOf, SiteStatus } from '@/lib/messages/schema';
@@ -27,6 +28,22 @@ async function activeTab(): Promise<ActiveTab | undefined> {
   return tab?.url ? { id: tab.id, url: tab.url } : undefined;
 }
 
+/** The database upgrade running now, if any, as the context running it publishes it. */
+function useUpgradeProgress(): UpgradeProgress | undefined {
+  const [progress, setProgress] = useState<UpgradeProgress>();
+  useEffect(() => {
+    let changed = false;
+    const stop = watchUpgradeProgress((next) => {
+      changed = true;
+      setProgress(next);
+    });
+    // The first read may answer after a newer change: the change wins.
+    void readUpgradeProgress().then((first) => changed || setProgress(first));
+    return stop;
+  }, []);
+  return progress;
+}
+
 export function App() {
   const db = getDb();
   const communities = useLiveQuery(() => db.communities.where('tracked').equals(1).reverse().sortBy('lastActivityAt'), []);
@@ -35,6 +52,7 @@ export function App() {
   const [site, setSite] = useState<SiteStatus>();
   const [status, setStatus] = useState<string>();
   const [storage, setStorage] = useState<ResponseOf<'status/storage'>>();
+  const upgrade = useUpgradeProgress();
 
   useEffect(() => {
     // The warning is extra: without an answer, the popup shows the rest as usual.
@@ -86,6 +104,11 @@ export function App() {
       <h1>
         {t('extName')}
       </h1>
+      {upgrade && (
+        <section className="attention" data-section="upgrade" role="status">
+          <p>{t('popupUpgrading', String(Math.floor((upgrade.done * 100) / upgrade.total)))}</p>
+        </section>
+      )}
       {storage?.failure && (
         <section className="attention" data-section="storage" role="alert">
           <p>

@@ -14,6 +14,12 @@ import type {
   TrackedSite,
 } from './types';
 import { SCHEMA_VERSIONS } from './schema';
+import { clearUpgradeProgress, publishUpgradeProgress, type UpgradeProgress } from './upgrade-progress';
+
+export interface KehilaDbOptions {
+  /** Told how far a schema upgrade that rewrites a table is, as it runs. */
+  onUpgradeProgress?: (progress: UpgradeProgress) => void;
+}
 
 /**
  * The Kehila database. Only the background service worker writes it (DESIGN.md); extension
@@ -33,11 +39,11 @@ export class KehilaDb extends Dexie {
   adapterIssues!: EntityTable<AdapterIssue, 'id'>;
   journal!: EntityTable<JournalEntry, 'seq'>;
 
-  constructor(name = 'kehila', upTo = SCHEMA_VERSIONS.length) {
+  constructor(name = 'kehila', upTo = SCHEMA_VERSIONS.length, options: KehilaDbOptions = {}) {
     super(name);
-    for (const version of SCHEMA_VERSIONS.slice(0, upTo)) {
-      const declared = this.version(version.version).stores(version.stores);
-      if (version.upgrade) declared.upgrade(version.upgrade);
+    for (const { version, stores, upgrade } of SCHEMA_VERSIONS.slice(0, upTo)) {
+      const declared = this.version(version).stores(stores);
+      if (upgrade) declared.upgrade((tx) => upgrade(tx, (done, total) => options.onUpgradeProgress?.({ version, done, total })));
     }
   }
 }
@@ -47,6 +53,10 @@ export const DB_NAME = 'kehila';
 let instance: KehilaDb | undefined;
 /** The one database instance of this extension context. */
 export function getDb(): KehilaDb {
-  instance ??= new KehilaDb(DB_NAME);
+  if (!instance) {
+    // An upgrade says how far it is (the popup shows it); once open, nothing is upgrading.
+    instance = new KehilaDb(DB_NAME, undefined, { onUpgradeProgress: publishUpgradeProgress });
+    instance.on('ready', () => void clearUpgradeProgress());
+  }
   return instance;
 }

@@ -7,8 +7,11 @@ export interface SchemaVersion {
   version: number;
   /** The full schema at this version (Dexie: repeat every table in each version). */
   stores: Record<string, string | null>;
-  /** Pure data upgrade from the previous version: no fetch, no timers inside the transaction. */
-  upgrade?: (tx: Transaction) => Promise<void>;
+  /**
+   * Pure data upgrade from the previous version: no fetch, no timers inside the transaction. One
+   * that rewrites a large table reports how far it is (rows done of total) as it goes.
+   */
+  upgrade?: (tx: Transaction, progress: (done: number, total: number) => void) => Promise<void>;
 }
 
 const V1 = {
@@ -163,19 +166,25 @@ async function countMemberNotes(tx: Transaction): Promise<void> {
  * `modify()`), nearly all of it IndexedDB writing the member rows and their indexes; a manager
  * with 10,000 members waits a few seconds, once. Messages wait for it; none is lost.
  */
-async function copyPresenceToMembers(tx: Transaction): Promise<void> {
+async function copyPresenceToMembers(tx: Transaction, progress: (done: number, total: number) => void): Promise<void> {
+  const memberships = tx.table<Membership, string>('memberships');
+  const members = tx.table<Member, string>('members');
+  // Progress counts memberships read and members written.
+  const total = (await memberships.count()) + (await members.count());
+  let done = 0;
   const byMember = new Map<string, Record<string, Presence>>();
-  await inChunks(tx.table<Membership, string>('memberships'), (rows) => {
+  await inChunks(memberships, (rows) => {
     for (const { communityId, memberId, firstSeenAt, lastSeenAt, postCount } of rows) {
       let presence = byMember.get(memberId);
       if (!presence) byMember.set(memberId, (presence = {}));
       presence[communityId] = { firstSeenAt, lastSeenAt, postCount };
     }
+    progress((done += rows.length), total);
   });
-  const members = tx.table<Member, string>('members');
   await inChunks(members, async (rows) => {
     for (const member of rows) member.presence = byMember.get(member.id) ?? {};
     await members.bulkPut(rows);
+    progress((done += rows.length), total);
   });
 }
 

@@ -13,13 +13,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { KehilaDb } from '@/lib/db/db';
+import { DB_NAME, getDb, KehilaDb } from '@/lib/db/db';
 import { ingestObservation } from '@/lib/db/ingest';
 import { memberSummaries } from '@/lib/db/members';
 import { membershipId } from '@/lib/db/keys';
 import { noteCounter } from '@/lib/db/note-count';
 import { inChunks, SCHEMA_VERSIONS } from '@/lib/db/schema';
 import type { Alert, Community, Interaction, JournalEntry, Member, Membership, Note, Post, ReplyTemplate, Rollup } from '@/lib/db/types';
+import { publishUpgradeProgress, readUpgradeProgress, type UpgradeProgress } from '@/lib/db/upgrade-progress';
 import { dumpDb, expectPresenceAsMemberships } from './helpers/db';
 
 /** A row as stored: any object (the row interfaces have no index signature). */
@@ -386,8 +387,8 @@ const CURRENT = SCHEMA_VERSIONS.at(-1)!.version;
 const OLDER = SCHEMA_VERSIONS.slice(0, -1);
 
 let opened: KehilaDb[] = [];
-const open = (name: string, upTo?: number) => {
-  const db = new KehilaDb(name, upTo);
+const open = (name: string, upTo?: number, onUpgradeProgress?: (progress: UpgradeProgress) => void) => {
+  const db = new KehilaDb(name, upTo, { onUpgradeProgress });
   opened.push(db);
   return db;
 };
@@ -532,6 +533,42 @@ describe('inChunks (how upgrades rewrite a whole table)', () => {
     const exact: string[][] = [];
     await inChunks(memberships, (rows) => void exact.push(rows.map((row) => row.id)), 7);
     expect(exact).toEqual([ids.toSorted()]);
+  });
+});
+
+describe('upgrade progress (what the popup shows while a long upgrade runs)', () => {
+  it('reports the v5 rewrite as it goes, up to every membership read and every member written', async () => {
+    const name = `kehila-progress-${crypto.randomUUID()}`;
+    const seed = seedV4();
+    await seedAt(name, SCHEMA_VERSIONS.findIndex((version) => version.version === 4), seed);
+    const reports: UpgradeProgress[] = [];
+    const db = open(name, undefined, (progress) => reports.push(progress));
+    await db.open();
+
+    const total = seed.memberships!.length + seed.members!.length;
+    expect(reports.length).toBeGreaterThanOrEqual(2); // memberships read, then members written
+    expect(reports.every((report) => report.version === 5 && report.total === total)).toBe(true);
+    expect(reports.map((report) => report.done)).toEqual(reports.map((report) => report.done).toSorted((a, b) => a - b));
+    expect(reports.at(-1)!.done).toBe(total);
+  });
+
+  it('is published for every extension page, and cleared once the database opens', async () => {
+    publishUpgradeProgress({ version: 5, done: 40, total: 100 });
+    await expect.poll(readUpgradeProgress).toEqual({ version: 5, done: 40, total: 100 });
+
+    // Left behind by an upgrade that was interrupted (its page closed): the next open clears it.
+    const db = getDb();
+    opened.push(db);
+    expect(db.name).toBe(DB_NAME);
+    await db.open();
+    await expect.poll(readUpgradeProgress).toBeUndefined();
+  });
+
+  it('reads nothing from a malformed value', async () => {
+    await fakeBrowser.storage.session.set({ 'kehila:upgrade': { version: 5, done: 'half', total: 100 } });
+    expect(await readUpgradeProgress()).toBeUndefined();
+    await fakeBrowser.storage.session.set({ 'kehila:upgrade': { version: 5, done: 3, total: 0 } });
+    expect(await readUpgradeProgress()).toBeUndefined();
   });
 });
 

@@ -1,12 +1,16 @@
 // @vitest-environment jsdom
 /**
  * The popup warns when Kehila could not store what pages showed (a full disk), says how much is
- * waiting, and stays quiet otherwise. The popup is real (React in jsdom); the background's
- * answers come from a fake message client, the strings from a fake i18n that shows keys.
+ * waiting, says when a database upgrade is running and how far it is, and stays quiet otherwise.
+ * The popup is real (React in jsdom); the background's answers come from a fake message client,
+ * the strings from a fake i18n that shows keys, and the published upgrade progress from a
+ * stand-in for session storage (lib/db/upgrade-progress.ts, tested with the upgrade itself in
+ * db-migrations.test.ts).
  */
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UpgradeProgress } from '@/lib/db/upgrade-progress';
 import type { ResponseOf } from '@/lib/messages/schema';
 
 let storage: ResponseOf<'status/storage'>;
@@ -17,6 +21,21 @@ vi.mock('@/lib/messages/client', () => ({
     throw new Error(`unexpected ${message.type}`);
   },
 }));
+let upgrade: UpgradeProgress | undefined;
+const upgradeListeners = new Set<(progress: UpgradeProgress | undefined) => void>();
+vi.mock('@/lib/db/upgrade-progress', () => ({
+  publishUpgradeProgress: () => undefined,
+  clearUpgradeProgress: async () => undefined,
+  readUpgradeProgress: async () => upgrade,
+  watchUpgradeProgress: (listener: (progress: UpgradeProgress | undefined) => void) => {
+    upgradeListeners.add(listener);
+    return () => upgradeListeners.delete(listener);
+  },
+}));
+function publish(progress: UpgradeProgress | undefined): void {
+  upgrade = progress;
+  act(() => upgradeListeners.forEach((listener) => listener(progress)));
+}
 vi.mock('@/lib/i18n/t', () => ({
   t: (key: string, substitutions?: string | string[]) => [key, ...(typeof substitutions === 'string' ? [substitutions] : (substitutions ?? []))].join(' | '),
   formatRelative: (ms: number | null) => `at ${ms}`,
@@ -74,5 +93,31 @@ describe('popup storage warning', () => {
     await render();
 
     expect(warning()).toBeNull();
+  });
+});
+
+describe('popup upgrade notice', () => {
+  const notice = () => container.querySelector('[data-section="upgrade"]');
+
+  it('says an upgrade is running and how far it is, as it goes, and goes once it is done', async () => {
+    storage = { waitingPosts: 0, failure: null };
+    upgrade = { version: 5, done: 45_000, total: 100_000 };
+    await render();
+
+    await vi.waitFor(() => expect(notice()).not.toBeNull());
+    expect(notice()!.getAttribute('role')).toBe('status');
+    expect(notice()!.textContent).toBe('popupUpgrading | 45');
+    publish({ version: 5, done: 99_999, total: 100_000 });
+    expect(notice()!.textContent).toBe('popupUpgrading | 99');
+    publish(undefined);
+    expect(notice()).toBeNull();
+  });
+
+  it('shows nothing when no upgrade runs', async () => {
+    storage = { waitingPosts: 0, failure: null };
+    upgrade = undefined;
+    await render();
+
+    expect(notice()).toBeNull();
   });
 });
