@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { RuleCheckResult, RuleForm, type RuleCheckView, type RuleDraft, type RuleField } from '@/components/RuleForm';
+import { UpgradeNotice } from '@/components/UpgradeNotice';
 import type { RuleCheck } from '@/lib/adapters/custom';
 import { formatRelative, t } from '@/lib/i18n/t';
 import { send } from '@/lib/messages/client';
 import type { ResponseOf } from '@/lib/messages/schema';
+import { useUpgradeProgress } from '@/entrypoints/popup/use-upgrade-progress';
 
 type Site = ResponseOf<'sites/list'>[number];
 const EMPTY: RuleDraft = { name: '', post: '', author: '', text: '', time: '', permalink: '' };
@@ -12,6 +14,7 @@ const EMPTY: RuleDraft = { name: '', post: '', author: '', text: '', time: '', p
 /** The dashboard: tracked sites, and custom selectors for forums no built-in adapter reads. */
 export function Dashboard() {
   const [sites, setSites] = useState<Site[]>();
+  const upgrade = useUpgradeProgress();
   const [editing, setEditing] = useState<string | undefined>(() => new URLSearchParams(location.search).get('origin') ?? undefined);
   const reload = useCallback(() => void send({ type: 'sites/list' }).then(setSites), []);
   useEffect(reload, [reload]);
@@ -19,6 +22,7 @@ export function Dashboard() {
   return (
     <main>
       <h1>{t('dashTitle')}</h1>
+      <UpgradeNotice progress={upgrade} />
       <h2>{t('dashSites')}</h2>
       {sites && !sites.length && <p className="empty">{t('dashNoSites')}</p>}
       {sites && sites.length > 0 && (

@@ -3,12 +3,13 @@ import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { CommunityTable, type CommunityRow } from '@/components/CommunityTable';
 import { SitePanel, type SitePanelProps } from '@/components/SitePanel';
+import { UpgradeNotice } from '@/components/UpgradeNotice';
 import { getDb } from '@/lib/db/db';
-import { readUpgradeProgress, watchUpgradeProgress, type UpgradeProgress } from '@/lib/db/upgrade-progress';
 import { formatRelative, t } from '@/lib/i18n/t';
 import { send } from '@/lib/messages/client';
 import type { ResponseOf, SiteStatus } from '@/lib/messages/schema';
 import { originPattern } from '@/lib/model/origins';
+import { useUpgradeProgress } from './use-upgrade-progress';
 
 interface ActiveTab {
   id: number | undefined;
@@ -26,22 +27,6 @@ async function activeTab(): Promise<ActiveTab | undefined> {
   if (given) return { id: undefined, url: given };
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab?.url ? { id: tab.id, url: tab.url } : undefined;
-}
-
-/** The database upgrade running now, if any, as the context running it publishes it. */
-function useUpgradeProgress(): UpgradeProgress | undefined {
-  const [progress, setProgress] = useState<UpgradeProgress>();
-  useEffect(() => {
-    let changed = false;
-    const stop = watchUpgradeProgress((next) => {
-      changed = true;
-      setProgress(next);
-    });
-    // The first read may answer after a newer change: the change wins.
-    void readUpgradeProgress().then((first) => changed || setProgress(first));
-    return stop;
-  }, []);
-  return progress;
 }
 
 export function App() {
@@ -104,11 +89,7 @@ export function App() {
       <h1>
         {t('extName')}
       </h1>
-      {upgrade && (
-        <section className="attention" data-section="upgrade" role="status">
-          <p>{t('popupUpgrading', String(Math.floor((upgrade.done * 100) / upgrade.total)))}</p>
-        </section>
-      )}
+      <UpgradeNotice progress={upgrade} />
       {storage?.failure && (
         <section className="attention" data-section="storage" role="alert">
           <p>
