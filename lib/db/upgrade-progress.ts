@@ -2,7 +2,8 @@
  * A schema upgrade that rewrites a whole table keeps every message waiting until it is done
  * (v5 rewrites every member row: 24 s for 100,000 members in Chromium). Whichever extension
  * context opens the database first runs the upgrade and publishes how far it is here, in
- * `browser.storage.session`, so the popup can say what is happening instead of showing nothing.
+ * `browser.storage.session`, so the popup and the dashboard can say what is happening instead of
+ * showing nothing (components/UpgradeNotice.tsx).
  */
 import { browser } from 'wxt/browser';
 
@@ -55,9 +56,11 @@ export function watchUpgradeProgress(listener: (progress: UpgradeProgress | unde
   return () => browser.storage.session.onChanged.removeListener(onChanged);
 }
 
+/** A stored value as progress; undefined for anything else (absent, or not three counts). */
 function asProgress(value: unknown): UpgradeProgress | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { version, done, total } = value as Record<string, unknown>;
-  const counts = [version, done, total].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
-  return counts && (total as number) > 0 ? { version: version as number, done: Math.min(done as number, total as number), total: total as number } : undefined;
+  const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (!isCount(version) || !isCount(done) || !isCount(total) || total === 0) return undefined;
+  return { version, done: Math.min(done, total), total };
 }
