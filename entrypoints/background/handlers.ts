@@ -4,7 +4,8 @@ import { ObservationJournal } from '@/lib/db/journal';
 import { memberDetail, setMemberRole, tagMember } from '@/lib/db/members';
 import { addNote, deleteNote, updateNote } from '@/lib/db/notes';
 import { HandledError, toErrorBody, type Handlers } from '@/lib/messages/router';
-import type { Broadcast } from '@/lib/messages/schema';
+import type { BadgeSummary, Broadcast, MemberSummary } from '@/lib/messages/schema';
+import { t } from '@/lib/i18n/t';
 import { loadSettings } from '@/lib/settings';
 import { listSites, saveRule, siteStatus, trackSite, untrackSite } from '@/lib/background/sites';
 import { parseCustomSiteRule } from '@/lib/adapters/custom';
@@ -21,6 +22,12 @@ export async function broadcast(message: Broadcast): Promise<void> {
   );
 }
 
+/** A summary with what its badge says in words (its accessible label), in the manager's language. */
+export function forBadge(summary: MemberSummary): BadgeSummary {
+  const label = t('badgeLabel', [summary.name, String(summary.postCount), String(summary.noteCount)]);
+  return { ...summary, label: summary.tags.length ? `${label} (${summary.tags.join(', ')})` : label };
+}
+
 /**
  * One named function per message type (STYLE.md "background/handlers.ts"). Pages' batches and
  * badge lookups go through the observation journal; every other handler that reads or writes
@@ -32,10 +39,10 @@ export function createHandlers(db: KehilaDb, notify: (message: Broadcast) => Pro
   return {
     async 'observe/posts'({ community, posts }) {
       const { added, updated, summaries } = await journal.ingest(community, posts);
-      return { stored: added + updated, summaries };
+      return { stored: added + updated, summaries: summaries.map(forBadge) };
     },
     async 'members/summaries'({ communityId, memberIds }) {
-      return journal.summaries(communityId, memberIds);
+      return (await journal.summaries(communityId, memberIds)).map(forBadge);
     },
     async 'members/get'({ memberId, communityId }) {
       await journal.settle();

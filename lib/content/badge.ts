@@ -3,8 +3,7 @@
  * piece of UI every post gets, so it stays small (no React, no framework) — STYLE.md budgets
  * what loads into every page.
  */
-import type { MemberSummary } from '@/lib/messages/schema';
-import { t } from '@/lib/i18n/t';
+import type { BadgeSummary } from '@/lib/messages/schema';
 import { BADGE_CSS } from './styles';
 import { h } from './dom';
 
@@ -12,7 +11,7 @@ export const BADGE_TAG = 'kehila-badge';
 
 export interface Badge {
   readonly host: HTMLElement;
-  update(summary: MemberSummary): void;
+  update(summary: BadgeSummary): void;
 }
 
 let sheet: CSSStyleSheet | undefined;
@@ -77,18 +76,17 @@ function adoptStyles(root: ShadowRoot): void {
   root.append(h('style', {}, BADGE_CSS));
 }
 
-function renderBadge(button: HTMLButtonElement, summary: MemberSummary): void {
+function renderBadge(button: HTMLButtonElement, summary: BadgeSummary): void {
   const parts: (Node | string)[] = [`● ${summary.postCount}`];
   if (summary.noteCount > 0) parts.push(h('span', { className: 'notes' }, `✎ ${summary.noteCount}`));
   for (const tag of summary.tags.slice(0, 2)) parts.push(h('span', { className: 'tag', dir: 'auto' }, `#${tag}`));
   if (summary.tags.length > 2) parts.push(h('span', { className: 'tag' }, `+${summary.tags.length - 2}`));
   button.replaceChildren(...parts);
-  // What the badge shows, in words. Dates stay in the card: a page's first Intl date format
-  // costs ~30 ms (V8 loads its patterns once per page), too much for the one piece of UI
-  // every post gets.
-  const label = t('badgeLabel', [summary.name, String(summary.postCount), String(summary.noteCount)]);
-  button.setAttribute('aria-label', summary.tags.length ? `${label} (${summary.tags.join(', ')})` : label);
-  button.title = button.getAttribute('aria-label') ?? '';
+  // What the badge shows, in words, worded by the background (BadgeSummary): the badge loads
+  // no strings of its own. Dates stay in the card: a page's first Intl date format costs
+  // ~30 ms (V8 loads its patterns once per page), too much for the one piece of UI every post gets.
+  button.setAttribute('aria-label', summary.label);
+  button.title = summary.label;
   button.dataset.posts = String(summary.postCount);
   button.dataset.notes = String(summary.noteCount);
 }

@@ -9,7 +9,7 @@ import { detectAdapter } from '@/lib/adapters/detect';
 import { errorMessage } from '@/lib/adapters/extract';
 import type { PageContext, SiteAdapter } from '@/lib/adapters/types';
 import { readBroadcast, send, sendWithResend } from '@/lib/messages/page-client';
-import type { MemberSummary } from '@/lib/messages/schema';
+import type { BadgeSummary } from '@/lib/messages/schema';
 import type { ObservedPost } from '@/lib/model/observed';
 import { BADGE_TAG, mountBadge, type Badge } from './badge';
 import { CARD_TAG, openCard, openCardMember, refreshOpenCard } from './card';
@@ -45,7 +45,7 @@ interface TrackedPost {
   anchor: Element;
   badge?: Badge;
   /** The summary the badge shows, so an unchanged one is not drawn again. */
-  shown?: MemberSummary;
+  shown?: BadgeSummary;
 }
 
 /** Run the first adapter that claims this page, and again after SPA navigation. */
@@ -86,7 +86,7 @@ export function runAdapters(ctx: ContentScriptContext, candidates: readonly Site
 
 class PageSession {
   private readonly tracked = new Map<Element, TrackedPost>();
-  private readonly summaries = new Map<string, MemberSummary>();
+  private readonly summaries = new Map<string, BadgeSummary>();
   private readonly pendingRoots = new Set<Element>();
   private queue: ObservedPost[] = [];
   private readonly toRead = new Set<Element>();
@@ -309,7 +309,7 @@ class PageSession {
    * batch's overtakes an earlier one's, or a refresh's): each member keeps the data of the
    * latest message that answered for it, by the order the messages were sent.
    */
-  private applyAnswer(failure: string, answer: Promise<readonly MemberSummary[]>): void {
+  private applyAnswer(failure: string, answer: Promise<readonly BadgeSummary[]>): void {
     const sent = (this.sent += 1);
     answer.then(
       (summaries) => this.applySummaries(summaries, sent),
@@ -321,7 +321,7 @@ class PageSession {
     if (this.ctx.isValid) console.warn(`Kehila: could not ${failure}`, error);
   }
 
-  private applySummaries(summaries: readonly MemberSummary[], sent: number): void {
+  private applySummaries(summaries: readonly BadgeSummary[], sent: number): void {
     if (this.abort.signal.aborted) return;
     const changed = new Set<string>();
     for (const summary of summaries) {
@@ -343,7 +343,7 @@ class PageSession {
     this.pump();
   }
 
-  private showBadge(entry: TrackedPost, summary: MemberSummary): void {
+  private showBadge(entry: TrackedPost, summary: BadgeSummary): void {
     if (!entry.anchor.isConnected) return;
     // Every batch answers for all its authors; most badges already show exactly that.
     if (entry.shown === summary && entry.badge?.host.isConnected && entry.anchor.nextElementSibling === entry.badge.host) return;
@@ -394,13 +394,14 @@ class PageSession {
   }
 }
 
-function sameSummary(a: MemberSummary, b: MemberSummary): boolean {
+function sameSummary(a: BadgeSummary, b: BadgeSummary): boolean {
   return (
     a.postCount === b.postCount &&
     a.noteCount === b.noteCount &&
     a.firstSeenAt === b.firstSeenAt &&
     a.role === b.role &&
     a.name === b.name &&
+    a.label === b.label &&
     a.tags.join('\n') === b.tags.join('\n')
   );
 }

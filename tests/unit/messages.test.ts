@@ -99,20 +99,21 @@ describe('every request type', () => {
 
   const happy = {
     async 'observe/posts'() {
-      const data = (await ok(observe([observedPost('p3', 'cat'), observedPost('p1', 'ann', { text: 'edited' })]))) as { stored: number; summaries: { memberId: string; postCount: number }[] };
+      const data = (await ok(observe([observedPost('p3', 'cat'), observedPost('p1', 'ann', { text: 'edited' })]))) as { stored: number; summaries: { memberId: string; postCount: number; label: string }[] };
       expect(data.stored).toBe(2);
-      expect(data.summaries.map((summary) => [summary.memberId, summary.postCount])).toEqual([
-        [memberKey('cat'), 1],
-        [ann, 1],
+      expect(data.summaries.map((summary) => [summary.memberId, summary.postCount, summary.label])).toEqual([
+        [memberKey('cat'), 1, 'cat: 1 posts seen here, 0 notes. Open member card'],
+        [ann, 1, 'ann: 1 posts seen here, 1 notes. Open member card (VIP)'],
       ]);
       await journal.settle();
       expect((await db.posts.get(`${COMMUNITY.id}:p1`))?.text).toBe('edited');
     },
     async 'members/summaries'() {
-      const data = (await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [ann, bob, 'unknown'] })) as { memberId: string; noteCount: number; tags: string[] }[];
-      expect(data.map(({ memberId, noteCount, tags }) => ({ memberId, noteCount, tags }))).toEqual([
-        { memberId: ann, noteCount: 1, tags: ['VIP'] },
-        { memberId: bob, noteCount: 0, tags: [] },
+      const data = (await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [ann, bob, 'unknown'] })) as { memberId: string; noteCount: number; tags: string[]; label: string }[];
+      expect(data.map(({ memberId, noteCount, tags, label }) => ({ memberId, noteCount, tags, label }))).toEqual([
+        // The badge's words come from the background, in the manager's language, tags included.
+        { memberId: ann, noteCount: 1, tags: ['VIP'], label: 'ann: 1 posts seen here, 1 notes. Open member card (VIP)' },
+        { memberId: bob, noteCount: 0, tags: [], label: 'bob: 1 posts seen here, 0 notes. Open member card' },
       ]);
     },
     async 'members/get'() {
@@ -204,6 +205,15 @@ describe('every request type', () => {
     await ok({ type: 'sites/list' });
 
     expect(notify).not.toHaveBeenCalled();
+  });
+
+  it('words badges in the browser\'s UI language: Hebrew', async () => {
+    api.restore();
+    api = installFakeExtensionApis({ locale: 'he' });
+
+    const data = (await ok({ type: 'members/summaries', communityId: COMMUNITY.id, memberIds: [ann] })) as { label: string }[];
+
+    expect(data.map((summary) => summary.label)).toEqual(['ann: 1 פרסומים נראו כאן, 1 הערות. פתיחת כרטיס חבר (VIP)']);
   });
 
   it('a broadcast that fails does not fail the request', async () => {

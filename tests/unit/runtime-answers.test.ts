@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { SiteAdapter } from '@/lib/adapters/types';
-import type { MemberSummary } from '@/lib/messages/schema';
+import type { BadgeSummary } from '@/lib/messages/schema';
 import type { ObservedCommunity } from '@/lib/model/observed';
 
 interface Pending {
@@ -61,8 +61,9 @@ const adapter: SiteAdapter = {
   replyBox: () => undefined,
 };
 
-function summary(member: string, postCount: number): MemberSummary {
-  return { memberId: `test:${member}`, communityId: COMMUNITY.id, name: member, postCount, firstSeenAt: 0, lastSeenAt: 0, noteCount: 0, tags: [], role: 'member' };
+function summary(member: string, postCount: number): BadgeSummary {
+  const label = `${member}, ${postCount} seen`;
+  return { memberId: `test:${member}`, communityId: COMMUNITY.id, name: member, postCount, firstSeenAt: 0, lastSeenAt: 0, noteCount: 0, tags: [], role: 'member', label };
 }
 
 let invalidate: (() => void) | undefined;
@@ -100,6 +101,9 @@ describe('content runtime: badge data answers', () => {
     pending[0]!.resolve({ stored: 2, summaries: [summary('ann', 5), summary('bob', 1)] });
     // Badges are drawn in slices of a few milliseconds: the first, in a cold jsdom, may take two.
     await vi.waitFor(() => expect([badgeCount('ann'), badgeCount('bob')]).toEqual(['5', '1']));
+    // The badge says in words what the background worded: the page looks up no strings itself.
+    const button = document.querySelector('kehila-badge[data-kehila-member="test:ann"]')?.shadowRoot?.querySelector('button');
+    expect([button?.getAttribute('aria-label'), button?.title]).toEqual(['ann, 5 seen', 'ann, 5 seen']);
   });
 
   it('keeps a later batch’s answer when an earlier batch answers after it', async () => {

@@ -1,8 +1,8 @@
 /**
- * In-memory stand-ins for the two extension APIs lib/background/sites.ts uses and
+ * In-memory stand-ins for the extension APIs the background uses and
  * @webext-core/fake-browser 2.0.1 does not implement (it throws MockNotImplementedError for
- * every `permissions.*` and `scripting.*` function). Only the functions sites.ts and the
- * background entrypoint call are provided, with the behaviour Chrome documents:
+ * every `permissions.*`, `scripting.*` and `i18n.*` function). Only the functions the
+ * background entrypoint calls are provided, with the behaviour Chrome documents:
  * - permissions.contains/remove/request over a set of granted origin patterns, firing
  *   permissions.onAdded/onRemoved like the browser does;
  * - scripting.registerContentScripts rejects a duplicate id ("Duplicate script ID") and
@@ -11,10 +11,15 @@
  * - scripting.executeScript with `files` records the injection, and the tab then has a live
  *   forum script (`live`); a tab in `unreachable` rejects, as a closed tab or an error page does;
  * - tabs.sendMessage is answered `true` to a `forum/ping` by a tab with a live forum script, and
- *   rejects ("Receiving end does not exist") where none listens, as Chrome does.
+ *   rejects ("Receiving end does not exist") where none listens, as Chrome does;
+ * - i18n.getMessage reads the real `public/_locales/<locale>/messages.json` (English unless
+ *   `locale` says otherwise) with Chrome's substitutions: `$NAME$` placeholders whose content
+ *   names `$1`…`$9`, `$$` for a dollar sign, and '' for an unknown name.
  * They are assigned onto `fakeBrowser` (which `wxt/browser` is in tests) and removed again by
  * the returned `restore`.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
@@ -52,7 +57,30 @@ function event() {
   };
 }
 
-export function installFakeExtensionApis(): FakeExtensionApis {
+interface LocaleMessage {
+  message: string;
+  placeholders?: Record<string, { content: string }>;
+}
+
+/** Chrome's getMessage over one locale's messages.json. */
+function localeMessages(locale: string): (name: string, substitutions?: string | string[]) => string {
+  const file = path.resolve(import.meta.dirname, '../../../public/_locales', locale, 'messages.json');
+  const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, LocaleMessage>;
+  return (name, substitutions = []) => {
+    const entry = messages[name];
+    if (!entry) return '';
+    const values = typeof substitutions === 'string' ? [substitutions] : substitutions;
+    const numbered = (text: string) => text.replace(/\$(\$|[1-9])/g, (_, which: string) => (which === '$' ? '$' : (values[Number(which) - 1] ?? '')));
+    const placeholders = new Map(Object.entries(entry.placeholders ?? {}).map(([key, value]) => [key.toLowerCase(), value.content]));
+    return entry.message.replace(/\$(\w+)\$|\$\$/g, (match, key?: string) => {
+      if (key === undefined) return '$';
+      const content = placeholders.get(key.toLowerCase());
+      return content === undefined ? match : numbered(content);
+    });
+  };
+}
+
+export function installFakeExtensionApis({ locale = 'en' }: { locale?: string } = {}): FakeExtensionApis {
   const granted = new Set<string>();
   const scripts = new Map<string, Registered>();
   const calls: string[] = [];
@@ -61,7 +89,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
   const onAdded = event();
   const onRemoved = event();
   const fb = fakeBrowser as unknown as Record<string, unknown>;
-  const original = { permissions: fb.permissions, scripting: fb.scripting };
+  const original = { permissions: fb.permissions, scripting: fb.scripting, i18n: fb.i18n };
 
   const permissions = {
     async contains({ origins = [] }: { origins?: string[] }) {
@@ -123,6 +151,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
 
   fb.permissions = permissions;
   fb.scripting = scripting;
+  fb.i18n = { ...(original.i18n as object), getMessage: localeMessages(locale), getUILanguage: () => locale };
 
   const api: FakeExtensionApis = {
     granted,
@@ -142,6 +171,7 @@ export function installFakeExtensionApis(): FakeExtensionApis {
     restore() {
       fb.permissions = original.permissions;
       fb.scripting = original.scripting;
+      fb.i18n = original.i18n;
       tabs.sendMessage = originalSendMessage;
     },
   };
