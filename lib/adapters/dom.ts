@@ -54,37 +54,35 @@ const BREAK = '\u0000';
  */
 export function readableText(el: Element, skip?: (el: Element) => boolean): string {
   const parts: string[] = [];
+  gatherText(el, false, parts, skip);
   // Line breaks in the HTML source are spaces on screen (except inside <pre>); only block
-  // elements and <br> break lines. White space is folded once, over the whole text.
-  const walk = (node: Node, inPre: boolean): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (child.nodeType === 3) {
-        const value = child.nodeValue ?? '';
-        parts.push(inPre ? value.replace(/\r?\n/g, BREAK) : value);
-      } else if (isElement(child)) {
-        const tag = child.localName.toLowerCase();
-        if (SKIPPED_TAGS.has(tag) || child.hasAttribute('data-kehila-member') || skip?.(child)) continue;
-        if (tag === 'img') {
-          const alt = child.getAttribute('alt');
-          if (alt) parts.push(alt);
-          continue;
-        }
-        const isBlock = BLOCK_TAGS.has(tag);
-        if (isBlock) parts.push(BREAK);
-        walk(child, inPre || tag === 'pre');
-        if (isBlock) parts.push(BREAK);
-      }
-    }
-  };
-  walk(el, false);
-  const text = parts
-    .join('')
-    .replace(/[\s\u00a0]+/g, ' ')
-    .split(BREAK)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join('\n');
+  // elements and <br> break lines. White space is folded once, over the whole text; then each
+  // run of breaks (with the spaces around them) becomes one line break, so no line is empty
+  // or starts or ends with a space.
+  const text = parts.join('').replace(/\s+/g, ' ').replace(LINE_BREAKS, '\n').trim();
   return text.length > MAX_TEXT_LENGTH ? text.slice(0, MAX_TEXT_LENGTH) : text;
+}
+const LINE_BREAKS = new RegExp(` ?${BREAK}[${BREAK} ]*`, 'g');
+
+function gatherText(node: Node, inPre: boolean, parts: string[], skip: ((el: Element) => boolean) | undefined): void {
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 3) {
+      const value = child.nodeValue ?? '';
+      parts.push(inPre ? value.replace(/\r?\n/g, BREAK) : value);
+    } else if (isElement(child)) {
+      const tag = child.localName.toLowerCase();
+      if (SKIPPED_TAGS.has(tag) || child.hasAttribute('data-kehila-member') || skip?.(child)) continue;
+      if (tag === 'img') {
+        const alt = child.getAttribute('alt');
+        if (alt) parts.push(alt);
+        continue;
+      }
+      const isBlock = BLOCK_TAGS.has(tag);
+      if (isBlock) parts.push(BREAK);
+      gatherText(child, inPre || tag === 'pre', parts, skip);
+      if (isBlock) parts.push(BREAK);
+    }
+  }
 }
 
 /** Trimmed, white-space-folded text content; '' when absent. */

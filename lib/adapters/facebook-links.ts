@@ -229,16 +229,22 @@ const PERMALINK_PARAMS = ['story_fbid', 'id', 'view', 'multi_permalinks', 'comme
 // Any of them in a raw query: most permalinks (Comet's post links) carry only tracking.
 const HAS_PERMALINK_PARAM = new RegExp(`[?&](?:${PERMALINK_PARAMS.join('|')})=`);
 
+// Characters form encoding (URLSearchParams) leaves as they are: ids are made of them.
+const FORM_SAFE = /^[\w.*-]*$/;
+
 /** A permalink without tracking parameters, on www.facebook.com whichever host the page used. */
 export function cleanPermalink(url: Readonly<URL>): string {
-  if (!HAS_PERMALINK_PARAM.test(url.search)) return `${CANONICAL_ORIGIN}${url.pathname}`;
-  const params = new URLSearchParams();
+  const { pathname, search } = url;
+  if (!HAS_PERMALINK_PARAM.test(search)) return `${CANONICAL_ORIGIN}${pathname}`;
+  // Written as URLSearchParams would write it, without building one for every comment's link.
+  let query = '';
   for (const name of PERMALINK_PARAMS) {
     const value = url.searchParams.get(name);
-    if (value) params.set(name, value);
+    if (!value) continue;
+    const pair = FORM_SAFE.test(value) ? `${name}=${value}` : new URLSearchParams([[name, value]]).toString();
+    query += query ? `&${pair}` : `?${pair}`;
   }
-  const query = params.toString();
-  return `${CANONICAL_ORIGIN}${url.pathname}${query ? `?${query}` : ''}`;
+  return `${CANONICAL_ORIGIN}${pathname}${query}`;
 }
 
 /** `url` with the comment's ids added, e.g. a post permalink + `?comment_id=…`. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractPage, extractPosts } from '@/lib/adapters/extract';
 import { facebook } from '@/lib/adapters/facebook';
-import { commentFromHref, postIdFromHref, profileFromHref } from '@/lib/adapters/facebook-links';
+import { cleanPermalink, commentFromHref, postIdFromHref, profileFromHref } from '@/lib/adapters/facebook-links';
 import { detectAdapter } from '@/lib/adapters/index';
 import { AdapterError, type PageContext } from '@/lib/adapters/types';
 import { parsePage } from '@/lib/cli/load-page';
@@ -612,6 +612,28 @@ describe('facebook: one member key per person, whatever the link', () => {
       replyId: '12',
     });
     expect(commentFromHref('/groups/g/posts/700000000000001/', base)).toBeUndefined();
+  });
+
+  it('keeps only the parameters that say which post or comment a permalink is, encoded as a form would', () => {
+    const clean = (href: string) => cleanPermalink(new URL(href));
+    expect(clean('https://m.facebook.com/groups/g/posts/700000000000001/?__cft__[0]=AZX&__tn__=%2CO%2CP-R')).toBe(
+      'https://www.facebook.com/groups/g/posts/700000000000001/',
+    );
+    expect(clean('https://www.facebook.com/groups/g/posts/7/?comment_id=800000000000010&__cft__[0]=AZX&reply_comment_id=9')).toBe(
+      'https://www.facebook.com/groups/g/posts/7/?comment_id=800000000000010&reply_comment_id=9',
+    );
+    expect(clean('https://www.facebook.com/story.php?id=119240841493711&story_fbid=pfbid0abc.DEF_g*h-1&refid=52')).toBe(
+      'https://www.facebook.com/story.php?story_fbid=pfbid0abc.DEF_g*h-1&id=119240841493711',
+    );
+    // Values outside the ids' alphabet are written exactly as URLSearchParams writes them.
+    const odd = 'https://www.facebook.com/permalink.php?story_fbid=a%20b%2Bc%2F%C3%A9~&id=x%26y';
+    const expected = new URL(odd);
+    const params = new URLSearchParams([
+      ['story_fbid', expected.searchParams.get('story_fbid')!],
+      ['id', expected.searchParams.get('id')!],
+    ]);
+    expect(clean(odd)).toBe(`https://www.facebook.com/permalink.php?${params.toString()}`);
+    expect(clean(odd)).toBe('https://www.facebook.com/permalink.php?story_fbid=a+b%2Bc%2F%C3%A9%7E&id=x%26y');
   });
 
   it('names the community after the address: group, page or the news feed', () => {
