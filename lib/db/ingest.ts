@@ -231,7 +231,9 @@ export function planIngest(observed: ObservedCommunity, batch: readonly Observed
       threadId: post.threadId,
       parentId: post.parentId,
       kind: post.kind,
-      publishedAt: post.publishedAt ? Date.parse(post.publishedAt) : (previous?.publishedAt ?? null),
+      // A post is published once. Pages print relative times ("5m", "2d") that read coarser at
+      // every later visit, so the first reading (the finest) stays; a later one fills a gap.
+      publishedAt: previous?.publishedAt ?? (post.publishedAt ? Date.parse(post.publishedAt) : null),
       firstObservedAt: previous?.firstObservedAt ?? now,
       observedAt: now,
       url: post.url ?? previous?.url ?? null,

@@ -192,6 +192,25 @@ describe('ingestObservation', () => {
     await expectPresenceAsMemberships(db);
   });
 
+  it('keeps a post’s first publication time: a relative time read again later moves nothing', async () => {
+    // Read at T0 as "5m" (resolved to T0 − 5 min); a minute later the page prints "6m", and
+    // resolving it again gives a time a few seconds off; days later it prints "2d".
+    const first = new Date(T0 - 5 * 60_000).toISOString();
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann', { publishedAt: first }), observedPost('p2', 'bob', { publishedAt: null })], T0);
+    const before = await dumpDb(db);
+
+    const again = new Date(T0 - 5 * 60_000 + 1_234).toISOString();
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann', { publishedAt: again }), observedPost('p2', 'bob', { publishedAt: null })], T0 + 60_000);
+    expect((await dumpDb(db)).posts, 'a revisit within minutes rewrites no post').toEqual(before.posts);
+
+    const coarse = new Date(T0 - 2 * 24 * HOUR).toISOString();
+    const later = new Date(T0 + 2 * 24 * HOUR).toISOString();
+    await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann', { publishedAt: coarse }), observedPost('p2', 'bob', { publishedAt: later })], T0 + 3 * 24 * HOUR);
+    // The finest reading stays; a post first read without a time takes the first one given.
+    expect(await db.posts.get(`${COMMUNITY.id}:p1`)).toMatchObject({ publishedAt: Date.parse(first), observedAt: T0 + 3 * 24 * HOUR });
+    expect(await db.posts.get(`${COMMUNITY.id}:p2`)).toMatchObject({ publishedAt: Date.parse(later) });
+  });
+
   it('answers with note counts and tags as the badge shows them', async () => {
     await ingestObservation(db, COMMUNITY, [observedPost('p1', 'ann')], T0);
     await addNote(db, { memberId: ann, communityId: null, postId: null, body: 'met at the meetup', author: 'me' }, T0 + 1);
