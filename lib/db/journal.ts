@@ -63,9 +63,10 @@ export interface JournalOptions {
  * 70 ms and the 125 memberships of their authors 46 ms, however the writes were grouped. So a
  * batch is answered from a plan (ingest.ts `planIngest`, the very decision a direct ingest
  * makes) over the stored rows and the rows still pending here, and made durable as a few
- * unindexed journal rows (the batch as received) before the answer goes. Folding writes the
- * pending rows into their tables and deletes the journal entries they include, in one
- * transaction, once ingest is quiet (or the pending posts reach FOLD_AT_POSTS or FOLD_AT_TEXT).
+ * unindexed journal rows (the part of the batch a replay needs: `toReplay`) before the answer
+ * goes. Folding writes the pending rows into their tables and deletes the journal entries they
+ * include, in one transaction, once ingest is quiet (or the pending posts reach FOLD_AT_POSTS
+ * or FOLD_AT_TEXT).
  *
  * What holds:
  * - Nothing answered is lost: if the worker stops before a fold, the next one replays the
@@ -115,7 +116,7 @@ export class ObservationJournal {
     const batch = ingestBatch(observed, posts);
     return this.serially(async () => {
       const { plan, noteCounts } = await this.plan(observed, batch, now);
-      const upTo = await this.append(observed, batch, now).catch((error: unknown) => {
+      const upTo = await this.append(observed, toReplay(batch, plan), now).catch((error: unknown) => {
         this.failure = { at: Date.now(), error };
         throw error;
       });
@@ -156,7 +157,7 @@ export class ObservationJournal {
     });
   }
 
-  /** Write the batch to the journal; the key of its last entry. */
+  /** Write what replaying the batch needs to the journal; the key of its last entry. */
   private async append(observed: ObservedCommunity, batch: readonly ObservedPost[], at: number): Promise<number> {
     const entries: JournalEntry[] = [];
     // Always one entry, even for a batch with no posts of this community: it still upserts it.
@@ -237,4 +238,19 @@ export class ObservationJournal {
     });
     return this.replayed;
   }
+}
+
+/**
+ * The posts of a batch that its replay needs: each post whose row the plan writes, and every
+ * post of a member the plan changes (a changed membership changes its member too). A post seen
+ * again unchanged, by an author the batch does not change, plans no write, so a replay without
+ * it reaches the same rows (planIngest decides each post from its stored row and each member
+ * from its own posts). A revisit, most of what pages send, journals next to nothing instead of
+ * every post it showed.
+ */
+export function toReplay(batch: readonly ObservedPost[], plan: IngestPlan): ObservedPost[] {
+  if (!plan.posts.length && !plan.members.length) return [];
+  const written = new Set(plan.posts.map((post) => post.id));
+  const members = new Set(plan.members.map((member) => member.id));
+  return batch.filter((post) => written.has(post.id) || members.has(post.author.id));
 }

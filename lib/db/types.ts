@@ -173,6 +173,9 @@ export interface JournalEntry {
   /** The ingest time the batch was answered with. */
   at: number;
   community: ObservedCommunity;
-  /** The batch's posts (a large batch spans several entries with the same `at`). */
+  /**
+   * The batch's posts that its replay needs: those it wrote or whose authors it changed
+   * (journal.ts `toReplay`; a large batch spans several entries with the same `at`).
+   */
   posts: ObservedPost[];
 }

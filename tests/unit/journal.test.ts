@@ -50,6 +50,13 @@ function session(): Step[] {
     { community: COMMUNITY, at: T0 + 5 * MINUTE, posts: long },
     // Later than the resolution: last-seen times move, unchanged posts are written again.
     { community: COMMUNITY, at: T0 + 5 * MINUTE + SEEN_RESOLUTION_MS, posts: [observedPost('p1', 'ann', { text: 'edited' }), ...long.slice(0, 5)] },
+    // Soon after: unchanged posts, one of them under a new name for its author (the post's row
+    // stays as it was; the member's names change).
+    {
+      community: COMMUNITY,
+      at: T0 + 10 * MINUTE + SEEN_RESOLUTION_MS,
+      posts: [{ ...long[0]!, author: { ...long[0]!.author, name: 'Ann A.' } }, ...long.slice(1, 5)],
+    },
     // A batch with nothing of its community still upserts the community.
     { community: { ...OTHER_COMMUNITY, name: 'Renamed forum' }, at: T0 + 30 * MINUTE, posts: [observedPost('p9', 'ann')] },
   ];
@@ -148,6 +155,37 @@ describe('ObservationJournal', () => {
       // Its first answer already counts what the previous worker answered.
       const [ann] = await next.summaries(COMMUNITY.id, [memberKey('ann')], T0 + 40 * MINUTE);
       expect(ann).toEqual((await memberSummaries(direct, COMMUNITY.id, [memberKey('ann')], T0 + 40 * MINUTE))[0]);
+      await next.settle();
+      expect(await tables(db)).toEqual(expected.tables);
+    } finally {
+      next.dispose();
+    }
+  });
+
+  it('journals only what a replay needs: a revisit, next to nothing', async () => {
+    const steps = session();
+    const journalled: number[][] = [];
+    for (const step of steps) {
+      const before = (await db.journal.orderBy('seq').last())?.seq ?? 0;
+      await journal.ingest(step.community, step.posts, step.at);
+      journalled.push((await db.journal.where('seq').above(before).toArray()).map((entry) => entry.posts.length));
+    }
+    expect(journalled).toEqual([
+      [2], // new posts
+      [0], // the same page a minute later: only the community (its last activity)
+      [3], // an edit, a renamed author's new post, a newcomer (seen twice: once)
+      [1], // the other community's post is left out
+      [2],
+      [JOURNAL_ROW_POSTS, JOURNAL_ROW_POSTS, 17],
+      [6], // past the resolution every post is written again
+      [2], // only the posts of the author with a new name
+      [0], // nothing of its community: only the community
+    ]);
+
+    // The worker stops before any fold: replaying those entries reaches the direct ingest's tables.
+    journal.dispose();
+    const next = new ObservationJournal(db, { idleMs: 60_000 });
+    try {
       await next.settle();
       expect(await tables(db)).toEqual(expected.tables);
     } finally {
