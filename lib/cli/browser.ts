@@ -85,6 +85,8 @@ export interface KehilaBrowser {
   context: BrowserContext;
   worker: Worker;
   extensionId: string;
+  /** The Chromium profile (its --user-data-dir). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export async function launchKehila(options: LaunchOptions): Promise<KehilaBrowse
     context,
     worker,
     extensionId,
+    profileDir: profile,
     async close() {
       await context.close();
       if (!options.profileDir) rmSync(profile, { recursive: true, force: true });

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '@/lib/cli/browser';
+import { cpuBetween, cpuSnapshot, PROCESS_KINDS, totalCpu, type CpuByKind } from './cpu';
 import { facebookGroupFeed } from './facebook-feed';
 import { profilePage, profileWorker, saveProfile } from './profile';
 import { forumThread } from './forum-thread';
@@ -87,6 +88,8 @@ interface LoadSample {
   metrics: MainThreadMetrics;
   probe: ProbeData;
   badges: number;
+  /** CPU of every process of the browser over the load (undefined without /proc). */
+  cpu: CpuByKind | undefined;
 }
 
 /** Open `url` in a fresh tab, wait for the page (and Kehila's badges) to settle, read the totals. */
@@ -94,6 +97,7 @@ async function loadOnce(browser: BenchBrowser, url: string, expectedBadges: numb
   const page = await browser.context.newPage();
   try {
     const cdp = await openCdp(browser.context, page);
+    const cpuBefore = cpuSnapshot(browser.profileDir);
     await page.goto(url, { waitUntil: 'load' });
     let badges = 0;
     if (browser.label === 'kehila') {
@@ -107,7 +111,10 @@ async function loadOnce(browser: BenchBrowser, url: string, expectedBadges: numb
     const wait = lastEvent + SETTLE_MS - probe.now;
     if (wait > 0) await page.waitForTimeout(wait);
     const metrics = await mainThreadMetrics(cdp);
-    return { metrics, probe: await readProbe(page), badges };
+    // Before the page closes: its renderer's time is lost once the process ends.
+    const cpuAfter = cpuSnapshot(browser.profileDir);
+    const cpu = cpuBefore && cpuAfter ? cpuBetween(cpuBefore, cpuAfter) : undefined;
+    return { metrics, probe: await readProbe(page), badges, cpu };
   } finally {
     await page.close();
   }
@@ -226,6 +233,8 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
   const allBadgesAfterLoadMs = median(badgeTimes);
   const badgedLoads = samples.kehila.filter((s) => s.badges >= expected).length;
 
+  const cpu = addedCpu(samples);
+
   // Per post on the page (every post is read and stored, whether or not its badge is drawn yet).
   const perPost = addedMainThreadMs / page.posts;
   const met =
@@ -252,6 +261,7 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     badgesInReachAfterLoadMs: round(allBadgesAfterLoadMs),
     slowestBadgesAfterLoadMs: round(Math.max(...badgeTimes)),
     addedHeapMiB: round((heap.kehila - heap.baseline) / MIB, 2),
+    ...cpu,
     heapRatio: ratio(heap.kehila, heap.baseline),
     trace: {
       note: `medians of ${tracedRuns} more traced loads in each browser, not part of the timed ones`,
@@ -265,4 +275,19 @@ export async function annotatePage(kehila: BenchBrowser, baseline: BenchBrowser,
     target: TARGET,
     met,
   };
+}
+
+/**
+ * CPU time Kehila adds per load across all of the browser's processes (the page's renderer,
+ * the service worker's, the browser process's messaging and IndexedDB work), and by process:
+ * medians of each browser's loads, subtracted. Not judged; nothing where /proc is absent.
+ */
+function addedCpu(samples: Record<'kehila' | 'baseline', LoadSample[]>): { addedCpuMs: number; addedCpuMsByProcess: CpuByKind } | undefined {
+  const kehila = samples.kehila.map((sample) => sample.cpu);
+  const baseline = samples.baseline.map((sample) => sample.cpu);
+  if (kehila.includes(undefined) || baseline.includes(undefined)) return undefined;
+  const used = { kehila: kehila as CpuByKind[], baseline: baseline as CpuByKind[] };
+  const added = (pick: (cpu: CpuByKind) => number) => round(median(used.kehila.map(pick)) - median(used.baseline.map(pick)));
+  const byProcess = Object.fromEntries(PROCESS_KINDS.map((kind) => [kind, added((cpu) => cpu[kind])])) as CpuByKind;
+  return { addedCpuMs: added(totalCpu), addedCpuMsByProcess: byProcess };
 }

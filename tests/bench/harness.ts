@@ -79,6 +79,8 @@ export interface BenchBrowser {
   /** Set for Kehila's browser only. */
   kehila?: KehilaBrowser;
   label: 'kehila' | 'baseline';
+  /** The Chromium profile: it names the instance's processes (tests/bench/cpu.ts). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ const BASE_ARGS = ['--lang=en', '--disable-gpu', '--disable-quic', '--disable-sy
 export async function launchWithKehila(options: { headless: boolean; profileDir?: string; extensionDir?: string }): Promise<BenchBrowser> {
   const kehila = await launchKehila({ headless: options.headless, profileDir: options.profileDir, extensionDir: options.extensionDir });
   await kehila.context.addInitScript({ content: PAGE_PROBE });
-  return { context: kehila.context, kehila, label: 'kehila', close: () => kehila.close() };
+  return { context: kehila.context, kehila, label: 'kehila', profileDir: kehila.profileDir, close: () => kehila.close() };
 }
 
 /** The same Chromium, same flags and viewport, without any extension: the baseline. */
@@ -106,6 +108,7 @@ export async function launchBaseline(options: { headless: boolean }): Promise<Be
   return {
     context,
     label: 'baseline',
+    profileDir: profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
