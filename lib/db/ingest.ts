@@ -136,13 +136,10 @@ export async function storedPosts(db: KehilaDb, ids: readonly string[]): Promise
   if (inRange.length >= limit) return db.posts.bulkGet([...ids]);
   const wanted = new Set(ids);
   const existing = inRange.filter((key) => wanted.has(key));
-  const rows = byId(
-    !existing.length
-      ? []
-      : existing.length * 2 >= inRange.length
-        ? await db.posts.where(':id').between(low, high, true, true).toArray()
-        : await db.posts.bulkGet(existing),
-  );
+  if (!existing.length) return ids.map(() => undefined);
+  // Most of the range is the batch's own (a page seen again): its rows in one request.
+  const mostlyOurs = existing.length * 2 >= inRange.length;
+  const rows = byId(mostlyOurs ? await db.posts.where(':id').between(low, high, true, true).toArray() : await db.posts.bulkGet(existing));
   return ids.map((id) => rows.get(id));
 }
 

@@ -249,7 +249,6 @@ export class ObservationJournal {
  * every post it showed.
  */
 export function toReplay(batch: readonly ObservedPost[], plan: IngestPlan): ObservedPost[] {
-  if (!plan.posts.length && !plan.members.length) return [];
   const written = new Set(plan.posts.map((post) => post.id));
   const members = new Set(plan.members.map((member) => member.id));
   return batch.filter((post) => written.has(post.id) || members.has(post.author.id));
