@@ -5,6 +5,9 @@
  * within a screen of the viewport has its badge (Kehila draws badges there; the rest get theirs
  * as they scroll in, which scenario 1 checks), the long tasks after it, and the main-thread time
  * it cost, in Kehila's browser and (for the costs) in the baseline browser doing the same.
+ * Its baseline: when the page itself first painted the appended posts (the Element Timing API),
+ * in both browsers, so the badges' time reads against the page's own, and a Kehila that made
+ * the page slower to show what it appended would show here.
  */
 import { FACEBOOK_GROUP_ID, facebookFeedUnits, facebookGroupFeed } from './facebook-feed';
 import {
@@ -39,11 +42,13 @@ export function scrollPage(): { url: string; html: () => string } {
   return { url: SCROLL_URL, html: () => feed.html };
 }
 
-interface AppendSample {
+export interface AppendSample {
   /** Appended posts and comments within a screen of the viewport. */
   inReach: number;
   /** From the append until its 50 items had badges (Kehila only). */
   badgesMs?: number;
+  /** From the append until the page first painted the appended posts (undefined: no paint seen). */
+  shownMs?: number;
   longestTaskMs: number;
   mainThreadMs: number;
   scriptMs: number;
@@ -77,6 +82,7 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
     return { task: get('TaskDuration'), script: get('ScriptDuration') };
   };
   await page.goto(SCROLL_URL, { waitUntil: 'load' });
+  await page.evaluate(SHOWN_PROBE);
   const isKehila = browser.label === 'kehila';
   // The first screenful has its badges (the rest of the 50 get theirs as they come into reach).
   if (isKehila) await waitForBadges(page, undefined, { timeoutMs: 20_000, quietMs: 1000 });
@@ -89,24 +95,31 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await page.waitForTimeout(50);
     const before = await metrics();
-    const { appendedAt, inReach } = await page.evaluate((html) => {
-      const at = performance.now();
-      const feed = document.querySelector('[role="feed"]')!;
-      const last = feed.lastElementChild;
-      feed.insertAdjacentHTML('beforeend', html);
-      // The appended posts and comments within a screen of the viewport (Kehila's drawing margin).
-      const added: Element[] = [];
-      for (let unit = last ? last.nextElementSibling : feed.firstElementChild; unit; unit = unit.nextElementSibling) {
-        added.push(...unit.querySelectorAll('[role="article"]'));
-      }
-      const height = window.innerHeight;
-      const reach = added.filter((article) => {
-        const box = article.getBoundingClientRect();
-        return box.bottom >= -height && box.top <= 2 * height;
-      });
-      (window as unknown as { __reach: Element[] }).__reach = reach;
-      return { appendedAt: at, inReach: reach.length };
-    }, chunk.html);
+    const { appendedAt, inReach } = await page.evaluate(
+      ({ html, shownAs }) => {
+        const at = performance.now();
+        const feed = document.querySelector('[role="feed"]')!;
+        const last = feed.lastElementChild;
+        feed.insertAdjacentHTML('beforeend', html);
+        // The appended posts and comments within a screen of the viewport (Kehila's drawing margin).
+        const added: Element[] = [];
+        for (let unit = last ? last.nextElementSibling : feed.firstElementChild; unit; unit = unit.nextElementSibling) {
+          added.push(...unit.querySelectorAll('[role="article"]'));
+        }
+        const height = window.innerHeight;
+        const reach = added.filter((article) => {
+          const box = article.getBoundingClientRect();
+          return box.bottom >= -height && box.top <= 2 * height;
+        });
+        (window as unknown as { __reach: Element[] }).__reach = reach;
+        // The text of those posts, so the page reports when it first painted them.
+        for (const article of reach) {
+          for (const block of article.querySelectorAll('h3, div[dir="auto"]')) block.setAttribute('elementtiming', shownAs);
+        }
+        return { appendedAt: at, inReach: reach.length };
+      },
+      { html: chunk.html, shownAs: `append-${append}` },
+    );
     const badgedAt = isKehila ? await waitForReachBadged(page, 10_000) : undefined;
     let probe = await readProbe(page);
     const badgesAt = badgedAt;
@@ -114,9 +127,11 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
     if (probe.now < quietFrom) await page.waitForTimeout(quietFrom - probe.now);
     const after = await metrics();
     probe = await readProbe(page);
+    const shownAt = await page.evaluate((id) => (window as unknown as { __shown: Record<string, number> }).__shown[id], `append-${append}`);
     samples.push({
       inReach,
       badgesMs: badgesAt === undefined ? (isKehila ? Number.POSITIVE_INFINITY : undefined) : badgesAt - appendedAt,
+      shownMs: shownAt === undefined ? undefined : shownAt - appendedAt,
       // Tasks that started after the append's own task (which parses the new markup, as the site would).
       longestTaskMs: Math.max(0, ...probe.longTasks.filter(([start]) => start > appendedAt).map(([, duration]) => duration)),
       mainThreadMs: after.task - before.task,
@@ -125,6 +140,20 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
   }
   return samples;
 }
+
+/**
+ * Records, for each Element Timing identifier, when the page first painted an element carrying
+ * it (the paint's presentation time, page clock). Installed in both browsers alike.
+ */
+const SHOWN_PROBE = `(() => {
+  const shown = (window.__shown = {});
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const at = entry.renderTime || entry.startTime;
+      if (!(entry.identifier in shown) || at < shown[entry.identifier]) shown[entry.identifier] = at;
+    }
+  }).observe({ type: 'element' });
+})()`;
 
 /**
  * When every appended post in reach first held its own badge (page clock), checked on every DOM
@@ -162,19 +191,41 @@ export async function scrollScenario(kehila: BenchBrowser, baseline: BenchBrowse
     }
   }
   if (profile) await scrollSequence(kehila, sequences, profile);
+  return scrollFigures(samples);
+}
+
+/**
+ * The scenario's line from each browser's appends. An append whose badges never came counts as
+ * infinitely slow; one whose paint was not seen is left out of the paint figures and counted.
+ */
+export function scrollFigures(samples: Record<'kehila' | 'baseline', readonly AppendSample[]>): BenchResult {
   const badges = samples.kehila.map((sample) => sample.badgesMs ?? Number.POSITIVE_INFINITY);
   const task = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.mainThreadMs));
   const script = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.scriptMs));
   const longest = (label: 'kehila' | 'baseline') => Math.max(...samples[label].map((sample) => sample.longestTaskMs));
+  const shown = (label: 'kehila' | 'baseline') => samples[label].flatMap((sample) => (sample.shownMs === undefined ? [] : [sample.shownMs]));
+  const notShown = (label: 'kehila' | 'baseline') => samples[label].length - shown(label).length;
+  // How long after the page showed an append its badges came, append by append.
+  const badgesAfterShown = samples.kehila.flatMap((sample) =>
+    sample.shownMs === undefined ? [] : [(sample.badgesMs ?? Number.POSITIVE_INFINITY) - sample.shownMs],
+  );
   const p95 = percentile(badges, 95);
   return {
     scenario: SCENARIO,
-    appends: APPENDS * sequences,
+    appends: samples.kehila.length,
     postsPerAppend: ITEMS_PER_APPEND,
     postsInReachPerAppend: round(median(samples.kehila.map((sample) => sample.inReach))),
     medianMs: round(median(badges)),
     p95Ms: round(p95),
     maxMs: round(Math.max(...badges)),
+    medianRatio: ratio(median(badges), median(shown('baseline'))),
+    postsShownMedianMs: round(median(shown('kehila'))),
+    postsShownP95Ms: round(percentile(shown('kehila'), 95)),
+    baselinePostsShownMedianMs: round(median(shown('baseline'))),
+    baselinePostsShownP95Ms: round(percentile(shown('baseline'), 95)),
+    postsShownRatio: ratio(median(shown('kehila')), median(shown('baseline'))),
+    badgesAfterPostsShownMedianMs: round(median(badgesAfterShown)),
+    appendsNotSeenPainted: notShown('kehila') + notShown('baseline'),
     addedMainThreadMsPerAppend: round(task('kehila') - task('baseline')),
     mainThreadRatio: ratio(task('kehila'), task('baseline')),
     baselineMainThreadMsPerAppend: round(task('baseline')),
