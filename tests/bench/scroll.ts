@@ -33,6 +33,8 @@ const ITEMS_PER_APPEND = 50;
 const INITIAL_ITEMS = 50;
 /** Quiet time after each append (and after its badges) before its cost is read. */
 const SETTLE_MS = 400;
+/** An append whose posts in reach have no badges by then counts as never badged. */
+const REACH_TIMEOUT_MS = 10_000;
 
 /** The feed page the scroll starts from (its own address, so it is not scenario 1's page). */
 export const SCROLL_URL = `https://www.facebook.com/groups/${FACEBOOK_GROUP_ID}/?sorting_setting=CHRONOLOGICAL`;
@@ -84,6 +86,7 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
   await page.goto(SCROLL_URL, { waitUntil: 'load' });
   await page.evaluate(SHOWN_PROBE);
   const isKehila = browser.label === 'kehila';
+  if (isKehila) await page.evaluate(REACH_PROBE);
   // The first screenful has its badges (the rest of the 50 get theirs as they come into reach).
   if (isKehila) await waitForBadges(page, undefined, { timeoutMs: 20_000, quietMs: 1000 });
   await page.waitForTimeout(SETTLE_MS * 2);
@@ -96,7 +99,7 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
     await page.waitForTimeout(50);
     const before = await metrics();
     const { appendedAt, inReach } = await page.evaluate(
-      ({ html, shownAs }) => {
+      ({ html, shownAs, watch }) => {
         const at = performance.now();
         const feed = document.querySelector('[role="feed"]')!;
         const last = feed.lastElementChild;
@@ -111,18 +114,18 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
           const box = article.getBoundingClientRect();
           return box.bottom >= -height && box.top <= 2 * height;
         });
-        (window as unknown as { __reach: Element[] }).__reach = reach;
+        // Watched from this very task, so no badge can come before the watch does.
+        if (watch) (window as unknown as { __watchReach: (reach: Element[]) => void }).__watchReach(reach);
         // The text of those posts, so the page reports when it first painted them.
         for (const article of reach) {
           for (const block of article.querySelectorAll('h3, div[dir="auto"]')) block.setAttribute('elementtiming', shownAs);
         }
         return { appendedAt: at, inReach: reach.length };
       },
-      { html: chunk.html, shownAs: `append-${append}` },
+      { html: chunk.html, shownAs: `append-${append}`, watch: isKehila },
     );
-    const badgedAt = isKehila ? await waitForReachBadged(page, 10_000) : undefined;
+    const badgesAt = isKehila ? await reachBadgedAt(page) : undefined;
     let probe = await readProbe(page);
-    const badgesAt = badgedAt;
     const quietFrom = Math.max(appendedAt, badgesAt ?? 0) + SETTLE_MS;
     if (probe.now < quietFrom) await page.waitForTimeout(quietFrom - probe.now);
     const after = await metrics();
@@ -156,28 +159,35 @@ const SHOWN_PROBE = `(() => {
 })()`;
 
 /**
- * When every appended post in reach first held its own badge (page clock), checked on every DOM
- * change by an observer set up in the page; undefined when that did not happen in `timeoutMs`.
+ * Defines `__watchReach(reach)`: from the call on, every DOM change is checked for whether each
+ * post in `reach` holds its own badge; `__reachBadged` then resolves to when that first held
+ * (page clock), or to undefined after REACH_TIMEOUT_MS. (A string, not a function: tsx would
+ * wrap the named helpers in a __name() the page lacks.)
  */
-async function waitForReachBadged(page: import('playwright-core').Page, timeoutMs: number): Promise<number | undefined> {
-  // A string, not a function: tsx would wrap the named helpers in a __name() the page lacks.
-  return page.evaluate(`new Promise((resolve) => {
-    const reach = window.__reach;
-    const ownBadge = (article) => [...article.querySelectorAll('kehila-badge')].some((badge) => badge.closest('[role="article"]') === article);
-    const done = () => reach.every(ownBadge);
-    if (done()) return resolve(performance.now());
-    const timer = setTimeout(() => {
-      observer.disconnect();
-      resolve(undefined);
-    }, ${timeoutMs});
-    const observer = new MutationObserver((records) => {
-      if (!records.some((record) => [...record.addedNodes].some((node) => node.nodeName === 'KEHILA-BADGE')) || !done()) return;
-      observer.disconnect();
-      clearTimeout(timer);
-      resolve(performance.now());
+const REACH_PROBE = `(() => {
+  const ownBadge = (article) => [...article.querySelectorAll('kehila-badge')].some((badge) => badge.closest('[role="article"]') === article);
+  window.__watchReach = (reach) => {
+    window.__reachBadged = new Promise((resolve) => {
+      if (reach.every(ownBadge)) return resolve(performance.now());
+      const timer = setTimeout(() => {
+        observer.disconnect();
+        resolve(undefined);
+      }, ${REACH_TIMEOUT_MS});
+      const observer = new MutationObserver((records) => {
+        if (!records.some((record) => [...record.addedNodes].some((node) => node.nodeName === 'KEHILA-BADGE'))) return;
+        if (!reach.every(ownBadge)) return;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(performance.now());
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
     });
-    observer.observe(document.body, { childList: true, subtree: true });
-  })`) as Promise<number | undefined>;
+  };
+})()`;
+
+/** When every appended post in reach first held its own badge (see REACH_PROBE). */
+function reachBadgedAt(page: import('playwright-core').Page): Promise<number | undefined> {
+  return page.evaluate(() => (window as unknown as { __reachBadged: Promise<number | undefined> }).__reachBadged);
 }
 
 export async function scrollScenario(kehila: BenchBrowser, baseline: BenchBrowser, runs: number, profile?: ProfileOptions): Promise<BenchResult> {
