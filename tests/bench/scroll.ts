@@ -47,7 +47,7 @@ export function scrollPage(): { url: string; html: () => string } {
 export interface AppendSample {
   /** Appended posts and comments within a screen of the viewport. */
   inReach: number;
-  /** From the append until its 50 items had badges (Kehila only). */
+  /** From the append until its posts in reach had badges (Kehila only; undefined: they never did). */
   badgesMs?: number;
   /** From the append until the page first painted the appended posts (undefined: no paint seen). */
   shownMs?: number;
@@ -133,7 +133,7 @@ async function appendAll(browser: BenchBrowser, page: import('playwright-core').
     const shownAt = await page.evaluate((id) => (window as unknown as { __shown: Record<string, number> }).__shown[id], `append-${append}`);
     samples.push({
       inReach,
-      badgesMs: badgesAt === undefined ? (isKehila ? Number.POSITIVE_INFINITY : undefined) : badgesAt - appendedAt,
+      badgesMs: badgesAt === undefined ? undefined : badgesAt - appendedAt,
       shownMs: shownAt === undefined ? undefined : shownAt - appendedAt,
       // Tasks that started after the append's own task (which parses the new markup, as the site would).
       longestTaskMs: Math.max(0, ...probe.longTasks.filter(([start]) => start > appendedAt).map(([, duration]) => duration)),
@@ -213,8 +213,8 @@ export function scrollFigures(samples: Record<'kehila' | 'baseline', readonly Ap
   const task = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.mainThreadMs));
   const script = (label: 'kehila' | 'baseline') => median(samples[label].map((sample) => sample.scriptMs));
   const longest = (label: 'kehila' | 'baseline') => Math.max(...samples[label].map((sample) => sample.longestTaskMs));
-  const shown = (label: 'kehila' | 'baseline') => samples[label].flatMap((sample) => (sample.shownMs === undefined ? [] : [sample.shownMs]));
-  const notShown = (label: 'kehila' | 'baseline') => samples[label].length - shown(label).length;
+  const paints = (label: 'kehila' | 'baseline') => samples[label].flatMap((sample) => (sample.shownMs === undefined ? [] : [sample.shownMs]));
+  const shown = { kehila: paints('kehila'), baseline: paints('baseline') };
   // How long after the page showed an append its badges came, append by append.
   const badgesAfterShown = samples.kehila.flatMap((sample) =>
     sample.shownMs === undefined ? [] : [(sample.badgesMs ?? Number.POSITIVE_INFINITY) - sample.shownMs],
@@ -228,14 +228,14 @@ export function scrollFigures(samples: Record<'kehila' | 'baseline', readonly Ap
     medianMs: round(median(badges)),
     p95Ms: round(p95),
     maxMs: round(Math.max(...badges)),
-    medianRatio: ratio(median(badges), median(shown('baseline'))),
-    postsShownMedianMs: round(median(shown('kehila'))),
-    postsShownP95Ms: round(percentile(shown('kehila'), 95)),
-    baselinePostsShownMedianMs: round(median(shown('baseline'))),
-    baselinePostsShownP95Ms: round(percentile(shown('baseline'), 95)),
-    postsShownRatio: ratio(median(shown('kehila')), median(shown('baseline'))),
+    medianRatio: ratio(median(badges), median(shown.baseline)),
+    postsShownMedianMs: round(median(shown.kehila)),
+    postsShownP95Ms: round(percentile(shown.kehila, 95)),
+    baselinePostsShownMedianMs: round(median(shown.baseline)),
+    baselinePostsShownP95Ms: round(percentile(shown.baseline, 95)),
+    postsShownRatio: ratio(median(shown.kehila), median(shown.baseline)),
     badgesAfterPostsShownMedianMs: round(median(badgesAfterShown)),
-    appendsNotSeenPainted: notShown('kehila') + notShown('baseline'),
+    appendsNotSeenPainted: samples.kehila.length + samples.baseline.length - shown.kehila.length - shown.baseline.length,
     addedMainThreadMsPerAppend: round(task('kehila') - task('baseline')),
     mainThreadRatio: ratio(task('kehila'), task('baseline')),
     baselineMainThreadMsPerAppend: round(task('baseline')),
